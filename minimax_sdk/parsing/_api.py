@@ -1,0 +1,89 @@
+"""The parser's public entry points: :func:`parse_output` and :class:`StreamParser`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from .._tool_spec import ToolLike
+from . import _tags as t
+from ._machine import Machine, tool_types
+from .types import Event, ParsedOutput
+
+
+def starts_in_reasoning(text: str) -> bool:
+    """Whether ``text`` reads as a raw completion that began inside ``<think>`` (FORMAT.md 2 and 5.6).
+
+    True when a ``</think>`` comes before any ``<think>``, looking only before the first tool-call block.
+    """
+    stop = text.find(t.BLOCK_OPEN)
+    head = text if stop < 0 else text[:stop]
+    close = head.find(t.THINK_CLOSE)
+    if close < 0:
+        return False
+    opening = head.find(t.THINK_OPEN)
+    return opening < 0 or close < opening
+
+
+def parse_output(
+    text: str,
+    tools: Iterable[ToolLike] | None = None,
+    *,
+    in_reasoning: bool | None = None,
+    id_factory: Callable[[], str] | None = None,
+) -> ParsedOutput:
+    """Parse one whole assistant output into reasoning, content and tool calls. Never raises on any text.
+
+    ``tools`` are OpenAI-style tool dicts, bare function dicts, or objects with a ``.definition`` (the SDK's
+    ``Tool``); their schemas type the arguments. ``None`` means no checking; ``[]`` makes every name unknown.
+    ``in_reasoning``: True for raw completions of a prompt that ended inside ``<think>``, False for content
+    that may hold explicit ``<think>…</think>``, None to decide from the text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_output() needs a str, got {type(text).__name__}")
+    if in_reasoning is None:
+        in_reasoning = starts_in_reasoning(text)
+    machine = Machine(tool_types(tools), in_reasoning=in_reasoning, events=False, id_factory=id_factory)
+    machine.feed(text)
+    machine.close()
+    return machine.result()
+
+
+class StreamParser:
+    """Parse an assistant output delta by delta, with the same result as :func:`parse_output`.
+
+    ``feed(delta)`` returns the events the new text settles; ``close()`` ends the output and returns the
+    last ones; ``result`` is the :class:`ParsedOutput` (final after ``close()``). Text that may still turn out
+    to be a tag is held back, never more than the ambiguous tag and the whitespace after it.
+    """
+
+    def __init__(
+        self,
+        tools: Iterable[ToolLike] | None = None,
+        *,
+        in_reasoning: bool = False,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        self._machine = Machine(
+            tool_types(tools), in_reasoning=in_reasoning, events=True, id_factory=id_factory
+        )
+        self._closed = False
+
+    def feed(self, delta: str) -> list[Event]:
+        """Add the next piece of output; returns the events it settles (often none or one)."""
+        if not isinstance(delta, str):
+            raise TypeError(f"StreamParser.feed() needs a str, got {type(delta).__name__}")
+        return self._machine.feed(delta)
+
+    def close(self) -> list[Event]:
+        """End of output: settles what was held back and reports unterminated calls. Idempotent."""
+        self._closed = True
+        return self._machine.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def result(self) -> ParsedOutput:
+        """The blocks parsed so far; the final result once :meth:`close` was called."""
+        return self._machine.result()

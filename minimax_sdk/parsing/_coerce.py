@@ -1,0 +1,223 @@
+"""Turning raw parameter text into typed values, guided by the tool's JSON Schema (FORMAT.md rule 6).
+
+A parameter's *allowed types* are computed once per tool from its schema (``type``, ``enum``/``const``,
+``anyOf``/``oneOf``/``allOf``, ``$ref`` into ``$defs``/``definitions``). ``None`` means "any": no type
+information, so a value that is valid JSON as a whole is decoded and anything else stays text.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+AllowedTypes = frozenset[str] | None
+"""The JSON types a parameter accepts, or ``None`` for any."""
+
+STRING_ONLY: frozenset[str] = frozenset({"string"})
+_NUMERIC = frozenset({"integer", "number"})
+_CONTAINERS = frozenset({"object", "array"})
+_MAX_SCHEMA_DEPTH = 64
+_MAX_LITERAL_LEN = 100_000
+
+
+class _Invalid(Exception):
+    """Raised inside JSON decoding for NaN, Infinity and numbers that overflow a float."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Invalid(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _Invalid(text)
+    return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+_FAIL: Any = object()
+
+
+def strict_json(text: str) -> Any:
+    """Decode ``text`` (already stripped) as one JSON value; ``_FAIL`` if it is not one, or is not finite."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+    except (ValueError, _Invalid, RecursionError):
+        return _FAIL
+    return value if end == len(text) else _FAIL
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a decoded value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+# --- allowed types from a schema ----------------------------------------------------------------------------
+
+
+def _expand(types: frozenset[str]) -> frozenset[str]:
+    return types | {"integer"} if "number" in types else types
+
+
+def _intersect(constraints: list[frozenset[str]]) -> AllowedTypes:
+    if not constraints:
+        return None
+    result = _expand(constraints[0])
+    for c in constraints[1:]:
+        result &= _expand(c)
+    return frozenset(result)
+
+
+def _resolve_ref(ref: str, root: Mapping[str, Any]) -> Any:
+    if not ref.startswith("#/"):
+        return None
+    node: Any = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _union(branches: Any, root: Mapping[str, Any], depth: int) -> AllowedTypes:
+    if not isinstance(branches, list) or not branches:
+        return None
+    found: set[str] = set()
+    for branch in branches:
+        allowed = allowed_types(branch, root, depth + 1)
+        if allowed is None:
+            return None
+        found |= allowed
+    return frozenset(found)
+
+
+def allowed_types(schema: Any, root: Mapping[str, Any], depth: int = 0) -> AllowedTypes:
+    """The JSON types ``schema`` admits, ``None`` when it says nothing about types."""
+    if not isinstance(schema, Mapping) or depth > _MAX_SCHEMA_DEPTH:
+        return None
+    constraints: list[frozenset[str]] = []
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        constraints.append(frozenset({declared}))
+    elif isinstance(declared, list) and declared and all(isinstance(t, str) for t in declared):
+        constraints.append(frozenset(declared))
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        constraints.append(frozenset(json_type(v) for v in schema["enum"]))
+    if "const" in schema:
+        constraints.append(frozenset({json_type(schema["const"])}))
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            union = _union(schema[key], root, depth)
+            if union is not None:
+                constraints.append(union)
+    for branch in schema.get("allOf", ()) if isinstance(schema.get("allOf"), list) else ():
+        sub = allowed_types(branch, root, depth + 1)
+        if sub is not None:
+            constraints.append(sub)
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        sub = allowed_types(_resolve_ref(ref, root), root, depth + 1)
+        if sub is not None:
+            constraints.append(sub)
+    return _intersect(constraints)
+
+
+def parameter_types(parameters: Mapping[str, Any] | None) -> dict[str, AllowedTypes]:
+    """Allowed types of each declared property of a tool's ``parameters`` schema."""
+    if not isinstance(parameters, Mapping):
+        return {}
+    props = parameters.get("properties")
+    if not isinstance(props, Mapping):
+        return {}
+    return {str(name): allowed_types(sub, parameters) for name, sub in props.items()}
+
+
+# --- coercion -----------------------------------------------------------------------------------------------
+
+
+def _is_json_compatible(value: Any, depth: int = 0) -> bool:
+    if depth > 200:
+        return False
+    if value is None or isinstance(value, (bool, int, str)):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_is_json_compatible(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json_compatible(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _python_literal(text: str) -> Any:
+    """A dict or list written as a Python literal (``{'a': 1}``), never evaluated as code."""
+    if len(text) > _MAX_LITERAL_LEN or text[:1] not in ("{", "["):
+        return _FAIL
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _FAIL
+    if isinstance(value, (dict, list)) and _is_json_compatible(value):
+        return value
+    return _FAIL
+
+
+def _accept(value: Any, allowed: frozenset[str]) -> Any:
+    """``value`` converted to an allowed type, or ``_FAIL``."""
+    kind = json_type(value)
+    if kind == "string":
+        return _FAIL  # FORMAT.md 5.7: a JSON-decoded string is never used
+    if kind in allowed:
+        return value
+    if kind == "integer" and "number" in allowed:
+        return value
+    if kind == "number" and "integer" in allowed and value.is_integer():
+        return int(value)
+    return _FAIL
+
+
+def _describe(allowed: frozenset[str]) -> str:
+    return " or ".join(sorted(allowed)) if allowed else "no type"
+
+
+def coerce(raw: str, allowed: AllowedTypes, name: str) -> tuple[Any, str | None]:
+    """The value of parameter ``name`` written as ``raw``, and a warning when it could not be typed."""
+    if allowed is None:
+        value = strict_json(raw.strip())
+        return (raw, None) if value is _FAIL else (value, None)
+    if allowed == STRING_ONLY:
+        return raw, None
+    text = raw.strip()
+    lowered = text.lower()
+    if "boolean" in allowed and lowered in ("true", "false"):
+        return lowered == "true", None
+    value = strict_json(text)
+    if value is not _FAIL:
+        value = _accept(value, allowed)
+    elif allowed & _CONTAINERS:
+        value = _python_literal(text)
+        if value is not _FAIL:
+            value = _accept(value, allowed)
+    if value is not _FAIL:
+        return value, None
+    if "string" in allowed:
+        return raw, None
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return raw, f"parameter {name!r}: expected {_describe(allowed)}, got {shown!r}; kept as text"

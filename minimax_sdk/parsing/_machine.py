@@ -1,0 +1,438 @@
+"""The parser's state machine: one implementation behind both the whole-text and the streaming parser.
+
+The machine keeps a small buffer of text it could not decide yet (a possible tag, a newline that may belong
+to a tag) and otherwise moves every character out at once: to a reasoning or content piece, or into the
+value of the parameter being read. Each decision waits until the characters that settle it have arrived, and
+never depends on where the deltas were cut, so streaming gives exactly what the whole-text parse gives
+(FORMAT.md rule 10). Every scan starts where the previous one stopped: total work is linear (rule 11).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from json.encoder import encode_basestring
+
+from .._tool_spec import ToolLike, function_definition
+from . import _tags as t
+from ._call import PendingCall, dumps
+from ._coerce import STRING_ONLY, AllowedTypes, parameter_types
+from .types import (
+    Block,
+    ContentDelta,
+    Event,
+    InvalidReason,
+    InvalidToolCall,
+    InvalidToolCallEvent,
+    ParsedOutput,
+    ReasoningBlock,
+    ReasoningDelta,
+    TextBlock,
+    ToolCallArgumentsDelta,
+    ToolCallEnd,
+    ToolCallStart,
+)
+
+REASONING, CONTENT, BLOCK, BLOCK_TEXT, INVOKE, VALUE = range(6)
+
+_BLOCK_TAGS = (t.INVOKE_OPEN, t.BLOCK_CLOSE)
+_AFTER_PARAM = (t.PARAM_OPEN, t.INVOKE_CLOSE)
+_AFTER_INVOKE = (t.INVOKE_OPEN, t.BLOCK_CLOSE)
+
+
+def new_call_id() -> str:
+    """``call_`` followed by 24 random hex digits."""
+    return "call_" + secrets.token_hex(12)
+
+
+ToolTypes = dict[str, dict[str, AllowedTypes]]
+
+
+def tool_types(tools: Iterable[ToolLike] | None) -> ToolTypes | None:
+    """For each tool name, the allowed JSON types of each of its parameters; None when no tools are given."""
+    if tools is None:
+        return None
+    table: ToolTypes = {}
+    for tool in tools:
+        spec = function_definition(tool)
+        table[spec["name"]] = parameter_types(spec.get("parameters"))
+    return table
+
+
+class Machine:
+    """Incremental parser of one assistant turn. ``events=False`` skips building events (whole-text parse)."""
+
+    def __init__(
+        self,
+        tools: ToolTypes | None,
+        *,
+        in_reasoning: bool,
+        events: bool,
+        id_factory: Callable[[], str] | None = None,
+    ) -> None:
+        self._tools = tools
+        self._new_id = id_factory or new_call_id
+        self._events: list[Event] | None = [] if events else None
+        self._buf = ""
+        self._pos = 0
+        self._state = REASONING if in_reasoning else CONTENT
+        self._nl_after = 0
+        self._blocks: list[Block] = []
+        self._pending_kind = -1
+        self._pending: list[str] = []
+        self._index = 0
+        self._block_invokes = 0
+        self._block_raw: list[str] = []
+        self._call: PendingCall | None = None
+        self._closed = False
+        self._handlers: tuple[Callable[[bool], bool], ...] = (
+            self._text,
+            self._text,
+            self._block,
+            self._block_text,
+            self._invoke,
+            self._value,
+        )
+
+    # --- driving ---------------------------------------------------------------------------------------
+
+    def feed(self, delta: str) -> list[Event]:
+        if self._closed:
+            raise RuntimeError("this parser was closed; create a new one for the next output")
+        if delta:
+            if self._pos >= len(self._buf):
+                self._buf = delta
+            else:
+                self._buf = self._buf[self._pos :] + delta
+            self._pos = 0
+            self._run(False)
+        return self._take_events()
+
+    def close(self) -> list[Event]:
+        if self._closed:
+            return []
+        self._run(True)
+        self._closed = True
+        state = self._state
+        if state in (INVOKE, VALUE) and self._call is not None:
+            self._finish_invalid(self._call, "truncated", "the output ended inside this tool call")
+        elif state in (BLOCK, BLOCK_TEXT) and self._block_invokes == 0:
+            call = self._start_call(None)
+            call.raw.extend(self._block_raw)
+            self._finish_invalid(call, "truncated", "the output ended inside an empty tool-call block")
+        self._buf, self._pos = "", 0
+        return self._take_events()
+
+    def result(self) -> ParsedOutput:
+        blocks = list(self._blocks)
+        if self._pending:
+            blocks.append(self._text_block())
+        return ParsedOutput(tuple(blocks))
+
+    def _run(self, final: bool) -> None:
+        handlers = self._handlers
+        while handlers[self._state](final):
+            pass
+
+    def _take_events(self) -> list[Event]:
+        events = self._events
+        if not events:
+            return []
+        self._events = []
+        return events
+
+    # --- output ----------------------------------------------------------------------------------------
+
+    def _text_block(self) -> Block:
+        text = "".join(self._pending)
+        return ReasoningBlock(text) if self._pending_kind == REASONING else TextBlock(text)
+
+    def _add_block(self, block: Block) -> None:
+        if self._pending:
+            self._blocks.append(self._text_block())
+            self._pending = []
+        self._pending_kind = -1
+        self._blocks.append(block)
+
+    def _emit_text(self, kind: int, text: str) -> None:
+        if not text:
+            return
+        if kind != self._pending_kind:
+            if self._pending:
+                self._blocks.append(self._text_block())
+                self._pending = []
+            self._pending_kind = kind
+        self._pending.append(text)
+        if self._events is not None:
+            self._events.append(ReasoningDelta(text) if kind == REASONING else ContentDelta(text))
+
+    # --- reasoning and content ---------------------------------------------------------------------------
+
+    def _skip_newlines_after_tag(self, final: bool) -> bool:
+        """Drop the newlines that belong to the tag just read. False while a lone ``\\r`` is undecided."""
+        buf, pos, n = self._buf, self._pos, len(self._buf)
+        while self._nl_after and pos < n:
+            ch = buf[pos]
+            if ch == "\n":
+                pos += 1
+            elif ch == "\r" and pos + 1 < n and buf[pos + 1] == "\n":
+                pos += 2
+            elif ch == "\r" and pos + 1 == n and not final:
+                self._pos = pos
+                return False
+            else:
+                self._nl_after = 0
+                break
+            self._nl_after -= 1
+        self._pos = pos
+        return True
+
+    def _text(self, final: bool) -> bool:
+        if self._nl_after and not self._skip_newlines_after_tag(final):
+            return False
+        buf, pos, kind = self._buf, self._pos, self._state
+        n = len(buf)
+        scan = pos
+        while True:
+            i = buf.find("<", scan)
+            if i < 0:
+                end = n
+                if not final:
+                    end -= t.trailing_newline(buf, pos, n)
+                    if end == n and end > pos and buf[end - 1] == "\r":
+                        end -= 1
+                self._emit_text(kind, buf[pos:end])
+                self._pos = end
+                return False
+            status, tag = t.match_any(buf, i, t.TEXT_TAGS, final)
+            if status == t.NONE:
+                scan = i + 1
+                continue
+            if status == t.PARTIAL:
+                end = i - t.trailing_newline(buf, pos, i)
+                self._emit_text(kind, buf[pos:end])
+                self._pos = end
+                return False
+            if tag == t.THINK_OPEN:  # opens reasoning, or is dropped inside it
+                self._emit_text(kind, buf[pos:i])
+                self._state, self._nl_after = REASONING, 1
+            else:
+                self._emit_text(kind, buf[pos : i - t.trailing_newline(buf, pos, i)])
+                if tag == t.THINK_CLOSE:  # ends reasoning, or is a stray tag dropped in content
+                    self._state, self._nl_after = CONTENT, 2
+                else:
+                    self._state, self._block_invokes, self._block_raw = BLOCK, 0, [tag]
+            self._pos = i + len(tag)
+            return True
+
+    # --- inside a tool-call block ---------------------------------------------------------------------------
+
+    def _block_tag(self, buf: str, i: int, final: bool) -> tuple[int, str, int]:
+        """A tag that means something between invokes: (status, tag, end of the tag)."""
+        status, tag = t.match_any(buf, i, _BLOCK_TAGS, final)
+        if status != t.MATCH:
+            return status, tag, i
+        if tag == t.BLOCK_CLOSE:
+            return status, tag, i + len(tag)
+        end = t.head_end(buf, i, final)
+        if end == -1:
+            return t.PARTIAL, "", i
+        if end == -2:
+            return t.NONE, "", i
+        return t.MATCH, tag, end
+
+    def _block(self, final: bool) -> bool:
+        buf, pos = self._buf, self._pos
+        k = t.skip_ws(buf, pos)
+        if k > pos and self._block_invokes == 0:
+            self._block_raw.append(buf[pos:k])
+        self._pos = k
+        if k == len(buf):
+            return False
+        if buf[k] != "<":
+            self._state = BLOCK_TEXT
+            return True
+        status, tag, end = self._block_tag(buf, k, final)
+        if status == t.PARTIAL:
+            return False
+        if status == t.NONE:
+            self._state = BLOCK_TEXT
+        elif tag == t.BLOCK_CLOSE:
+            self._state = CONTENT
+        else:
+            self._open_invoke(buf[k:end])
+        self._pos = end
+        return True
+
+    def _block_text(self, final: bool) -> bool:
+        buf, pos = self._buf, self._pos
+        scan = pos
+        while True:
+            i = buf.find("<", scan)
+            if i < 0:
+                self._emit_text(CONTENT, buf[pos:])
+                self._pos = len(buf)
+                return False
+            status, _, _ = self._block_tag(buf, i, final)
+            if status == t.NONE:
+                scan = i + 1
+                continue
+            self._emit_text(CONTENT, buf[pos:i])
+            self._pos = i
+            if status == t.PARTIAL:
+                return False
+            self._state = BLOCK
+            return True
+
+    # --- inside an invoke -----------------------------------------------------------------------------------
+
+    def _start_call(self, name: str | None) -> PendingCall:
+        call = PendingCall(self._index, self._new_id(), name)
+        self._index += 1
+        return call
+
+    def _open_invoke(self, head: str) -> None:
+        name = t.head_name(head)
+        call = self._start_call(name)
+        call.raw.append(head)
+        self._block_invokes += 1
+        if not name:
+            call.malformed = "the <invoke> tag has no readable name"
+        elif self._tools is not None and name not in self._tools:
+            call.unknown = True
+        else:
+            call.known = True
+            call.types = self._tools[name] if self._tools is not None else {}
+            if self._events is not None:
+                self._events.append(ToolCallStart(call.index, call.id, name))
+        self._call = call
+        self._state = INVOKE
+
+    def _invoke_tag(self, buf: str, i: int, final: bool) -> tuple[int, str, int]:
+        """A tag that means something between parameters: (status, tag, end of the tag)."""
+        status, tag = t.match_any(buf, i, (t.PARAM_OPEN, t.INVOKE_CLOSE, t.BLOCK_CLOSE), final)
+        if status != t.MATCH:
+            return status, tag, i
+        if tag == t.PARAM_OPEN:
+            end = t.head_end(buf, i, final)
+            if end < 0:
+                return (t.PARTIAL if end == -1 else t.NONE), "", i
+            return status, tag, end
+        end = i + len(tag)
+        if tag == t.INVOKE_CLOSE:
+            status = t.lookahead(buf, end, _AFTER_INVOKE, final)
+        return status, tag, end
+
+    def _invoke(self, final: bool) -> bool:
+        call = self._call
+        assert call is not None
+        buf, pos = self._buf, self._pos
+        n = len(buf)
+        k = t.skip_ws(buf, pos)
+        if k > pos:
+            call.raw.append(buf[pos:k])
+        self._pos = k
+        if k == n:
+            return False
+        if buf[k] == "<":
+            status, tag, end = self._invoke_tag(buf, k, final)
+            if status == t.PARTIAL:
+                return False
+            if status == t.MATCH:
+                self._pos = end
+                if tag == t.PARAM_OPEN:
+                    self._open_param(buf[k:end])
+                elif tag == t.INVOKE_CLOSE:
+                    call.raw.append(tag)
+                    self._finish_call(call)
+                    self._state = BLOCK
+                else:
+                    call.malformed = call.malformed or "the block ended before </invoke>"
+                    self._finish_call(call)
+                    self._state = CONTENT
+                return True
+        j = buf.find("<", k + 1)
+        if j < 0:
+            j = n
+        call.raw.append(buf[k:j])
+        call.malformed = call.malformed or "text inside <invoke> outside its parameters"
+        self._pos = j
+        return j < n
+
+    def _open_param(self, head: str) -> None:
+        call = self._call
+        assert call is not None
+        call.raw.append(head)
+        name = t.head_name(head)
+        if not name:
+            call.malformed = call.malformed or "a <parameter> tag has no readable name"
+        call.param = name
+        call.parts = []
+        allowed = call.types.get(name) if name else None
+        call.allowed = allowed
+        call.streaming = self._events is not None and call.known and bool(name) and allowed == STRING_ONLY
+        if call.streaming:
+            self._arg_delta(call, call.key_prefix(name or "") + '"')
+        self._state = VALUE
+
+    def _value(self, final: bool) -> bool:
+        call = self._call
+        assert call is not None
+        buf, pos = self._buf, self._pos
+        i = buf.find(t.PARAM_CLOSE, pos)
+        while i >= 0:
+            status = t.lookahead(buf, i + len(t.PARAM_CLOSE), _AFTER_PARAM, final)
+            if status == t.NONE:
+                i = buf.find(t.PARAM_CLOSE, i + 1)
+                continue
+            self._value_text(call, buf[pos:i])
+            self._pos = i
+            if status == t.PARTIAL:
+                return False
+            call.raw.append(t.PARAM_CLOSE)
+            self._pos = i + len(t.PARAM_CLOSE)
+            self._close_param(call)
+            self._state = INVOKE
+            return True
+        end = len(buf) if final else t.partial_tail(buf, pos, t.PARAM_CLOSE)
+        self._value_text(call, buf[pos:end])
+        self._pos = end
+        return False
+
+    def _value_text(self, call: PendingCall, text: str) -> None:
+        if text:
+            call.parts.append(text)
+            call.raw.append(text)
+            if call.streaming:
+                self._arg_delta(call, encode_basestring(text)[1:-1])
+
+    def _close_param(self, call: PendingCall) -> None:
+        value = call.close_param()
+        if call.streaming:
+            self._arg_delta(call, '"')
+        elif call.known and call.param and self._events is not None:
+            self._arg_delta(call, call.key_prefix(call.param) + dumps(value))
+
+    def _arg_delta(self, call: PendingCall, delta: str) -> None:
+        assert self._events is not None
+        self._events.append(ToolCallArgumentsDelta(call.index, delta))
+
+    def _finish_call(self, call: PendingCall) -> None:
+        self._call = None
+        if call.malformed:
+            self._finish_invalid(call, "malformed", call.malformed)
+        elif call.unknown:
+            self._finish_invalid(call, "unknown_tool", f"no tool named {call.name!r} was offered")
+        else:
+            done = call.to_tool_call()
+            if self._events is not None:
+                self._arg_delta(call, "}" if call.keys_written else "{}")
+                self._events.append(ToolCallEnd(call.index, done))
+            self._add_block(done)
+
+    def _finish_invalid(self, call: PendingCall, reason: InvalidReason, detail: str) -> None:
+        self._call = None
+        invalid = InvalidToolCall(call.id, call.name, "".join(call.raw), reason, detail)
+        if self._events is not None:
+            self._events.append(InvalidToolCallEvent(call.index, invalid))
+        self._add_block(invalid)

@@ -1,0 +1,103 @@
+"""The tags of the M2 output format and small scanning helpers shared by the parser's states."""
+
+from __future__ import annotations
+
+import re
+
+THINK_OPEN = "<think>"
+THINK_CLOSE = "</think>"
+BLOCK_OPEN = "<minimax:tool_call>"
+BLOCK_CLOSE = "</minimax:tool_call>"
+INVOKE_OPEN = "<invoke name="
+INVOKE_CLOSE = "</invoke>"
+PARAM_OPEN = "<parameter name="
+PARAM_CLOSE = "</parameter>"
+
+TEXT_TAGS = (THINK_CLOSE, BLOCK_OPEN, THINK_OPEN)
+"""Tags recognised in reasoning and in content."""
+
+HEAD_MAX = 1024
+"""An ``<invoke name=…`` or ``<parameter name=…`` head with no ``>`` within this many characters is text."""
+
+WS = re.compile(r"\s*")
+_NAME = re.compile(r"""name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'/]+))""")
+
+
+def skip_ws(buf: str, i: int) -> int:
+    """Index of the first non-whitespace character at or after ``i`` (``len(buf)`` if none)."""
+    m = WS.match(buf, i)
+    return m.end() if m else i
+
+
+MATCH = 1
+PARTIAL = 0
+NONE = -1
+
+
+def match_tag(buf: str, i: int, tag: str, final: bool) -> int:
+    """Whether ``buf[i:]`` starts with ``tag`` (MATCH), may still become it (PARTIAL), or not (NONE)."""
+    if buf.startswith(tag, i):
+        return MATCH
+    if not final and len(buf) - i < len(tag) and tag.startswith(buf[i:]):
+        return PARTIAL
+    return NONE
+
+
+def match_any(buf: str, i: int, tags: tuple[str, ...], final: bool) -> tuple[int, str]:
+    """The first of ``tags`` at ``i``: (MATCH, tag), (PARTIAL, "") if one may still come, else (NONE, "")."""
+    partial = False
+    for tag in tags:
+        status = match_tag(buf, i, tag, final)
+        if status == MATCH:
+            return MATCH, tag
+        if status == PARTIAL:
+            partial = True
+    return (PARTIAL, "") if partial else (NONE, "")
+
+
+def lookahead(buf: str, i: int, tags: tuple[str, ...], final: bool) -> int:
+    """After a closing tag ending at ``i``: optional whitespace, then one of ``tags`` (or the end of output).
+
+    At the end of the output, whitespace alone or the start of one of ``tags`` also counts as a match.
+    """
+    k = skip_ws(buf, i)
+    if k == len(buf):
+        return MATCH if final else PARTIAL
+    status = match_any(buf, k, tags, False)[0]
+    if status == PARTIAL and final:
+        return MATCH  # the output was cut off inside the next tag: the closing tag stands
+    return status
+
+
+def head_end(buf: str, i: int, final: bool) -> int:
+    """Index just past the ``>`` of the tag head starting at ``i``; -1 to wait for more; -2 if not a head."""
+    j = buf.find(">", i, i + HEAD_MAX)
+    if j >= 0:
+        return j + 1
+    if final or len(buf) - i >= HEAD_MAX:
+        return -2
+    return -1
+
+
+def head_name(head: str) -> str | None:
+    """The ``name`` attribute of a tag head (double-quoted, single-quoted or bare), or None."""
+    m = _NAME.search(head)
+    if m is None:
+        return None
+    return next(g for g in m.groups() if g is not None)
+
+
+def trailing_newline(buf: str, start: int, end: int) -> int:
+    """Length of the newline (``\\n`` or ``\\r\\n``) that ``buf[start:end]`` ends with: 0, 1 or 2."""
+    if end > start and buf[end - 1] == "\n":
+        return 2 if end - 1 > start and buf[end - 2] == "\r" else 1
+    return 0
+
+
+def partial_tail(buf: str, start: int, tag: str) -> int:
+    """Where a proper prefix of ``tag`` begins at the end of ``buf[start:]`` (``len(buf)`` if none)."""
+    n = len(buf)
+    j = buf.rfind("<", max(start, n - len(tag) + 1))
+    if j >= 0 and tag.startswith(buf[j:]):
+        return j
+    return n

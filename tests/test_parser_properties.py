@@ -1,0 +1,242 @@
+"""Property-based tests of the parser (hypothesis): never raises, streaming equals whole text, round trip,
+no character lost (FORMAT.md sections 2 and 3, rules 9 and 10)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis_jsonschema import from_schema
+
+from minimax_sdk.parsing import (
+    InvalidToolCall,
+    ReasoningBlock,
+    StreamParser,
+    TextBlock,
+    ToolCall,
+    parse_output,
+)
+from minimax_sdk.parsing._coerce import allowed_types, coerce
+from minimax_sdk.template import render_tool_call
+
+from .parser_support import check_stream_matches, counter_ids, cut, stream
+
+# Characters that never occur in a tag, so filtering a text down to them removes exactly the tags.
+PAYLOAD = "XYZ019é漢😀#&;"
+NAMES = st.text("XYZ", min_size=1, max_size=3)
+
+FRAGMENTS = st.one_of(
+    st.sampled_from(
+        [
+            "<think>",
+            "</think>",
+            "<minimax:tool_call>",
+            "</minimax:tool_call>",
+            "</invoke>",
+            "</parameter>",
+            "\n",
+            "\r\n",
+            "\r",
+            "  ",
+            "\t",
+            "<",
+            ">",
+            "</",
+            "<minimax:tool_ca",
+            "</thi",
+            "</para",
+            "<invoke name=",
+            "<parameter name=",
+            '"',
+        ]
+    ),
+    NAMES.map(lambda n: f'<invoke name="{n}">'),
+    NAMES.map(lambda n: f"<invoke name='{n}' extra=\"1\">"),
+    NAMES.map(lambda n: f'<parameter name="{n}">'),
+    NAMES.map(lambda n: f"<parameter name={n}>"),
+    st.text(PAYLOAD + " \n", min_size=1, max_size=8),
+)
+RANDOM_TAGS = st.lists(FRAGMENTS, max_size=40).map("".join)
+VALUE = st.lists(
+    st.one_of(
+        st.text(PAYLOAD + " \n\t", min_size=1, max_size=6),
+        st.sampled_from(["</parameter>", "</invoke>", "</minimax:tool_call>", "<", "</parameter>\n", "\r\n"]),
+    ),
+    max_size=5,
+).map("".join)
+WS = st.sampled_from(["", "\n", "\r\n", " ", "\n\n"])
+
+
+@st.composite
+def _invoke(draw: st.DrawFn) -> str:
+    name = draw(NAMES)
+    params = draw(st.lists(st.tuples(NAMES, VALUE, WS), max_size=3))
+    body = "".join(f'<parameter name="{k}">{v}</parameter>{ws or chr(10)}' for k, v, ws in params)
+    return f'<invoke name="{name}">{draw(WS)}{body}</invoke>{draw(WS)}'
+
+
+@st.composite
+def _turn(draw: st.DrawFn) -> str:
+    """A plausible output: reasoning, content, blocks of invokes; then cut, or noise inserted."""
+    parts = [draw(st.sampled_from(["", "<think>\n"])), draw(st.text(PAYLOAD + " \n", max_size=10))]
+    parts.append(draw(st.sampled_from(["\n</think>\n\n", "", "</think>"])))
+    for _ in range(draw(st.integers(0, 3))):
+        parts.append(draw(st.text(PAYLOAD + " \n", max_size=6)) + "\n<minimax:tool_call>\n")
+        parts.extend(draw(st.lists(_invoke(), max_size=3)))
+        parts.append(draw(st.sampled_from(["</minimax:tool_call>", ""])))
+    text = "".join(parts)
+    if draw(st.booleans()):
+        noise = draw(FRAGMENTS)
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + noise + text[at:]
+    if draw(st.booleans()):
+        text = text[: draw(st.integers(0, len(text)))]
+    return text
+
+
+TAGGY_TEXT = st.one_of(RANDOM_TAGS, _turn())
+ANY_TEXT = st.one_of(st.text(max_size=300), TAGGY_TEXT)
+TOOLS = st.sampled_from(
+    [
+        None,
+        [],
+        [{"name": "X", "parameters": {"type": "object", "properties": {"Y": {"type": "string"}}}}],
+        [
+            {"name": n, "parameters": {"type": "object", "properties": {"Z": {"type": "integer"}}}}
+            for n in "XYZ"
+        ],
+    ]
+)
+
+
+def _cuts(text: str, data: st.DataObject) -> list[str]:
+    points = sorted(data.draw(st.sets(st.integers(0, max(0, len(text))), max_size=30)))
+    bounds = [0, *points, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+
+
+# (a) parsing never raises ----------------------------------------------------------------------------------------
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=ANY_TEXT, tools=TOOLS, mode=st.sampled_from([None, True, False]))
+def test_parse_never_raises(text: str, tools: Any, mode: bool | None) -> None:
+    out = parse_output(text, tools, in_reasoning=mode)
+    for b in out.blocks:
+        assert isinstance(b, ReasoningBlock | TextBlock | ToolCall | InvalidToolCall)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY_TEXT, tools=TOOLS, mode=st.booleans(), data=st.data())
+def test_streaming_never_raises(text: str, tools: Any, mode: bool, data: st.DataObject) -> None:
+    parser = StreamParser(tools, in_reasoning=mode)
+    for piece in _cuts(text, data):
+        parser.feed(piece)
+    parser.close()
+    assert parser.close() == []
+
+
+# (b) streaming equals whole-text parsing ----------------------------------------------------------------------------
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TAGGY_TEXT, tools=TOOLS, mode=st.booleans(), data=st.data())
+def test_streaming_equals_whole_text_for_any_cuts(
+    text: str, tools: Any, mode: bool, data: st.DataObject
+) -> None:
+    whole = parse_output(text, tools, in_reasoning=mode, id_factory=counter_ids())
+    events, result = stream(_cuts(text, data), tools, in_reasoning=mode)
+    check_stream_matches(text, whole, events, result)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TAGGY_TEXT, tools=TOOLS, mode=st.booleans())
+def test_streaming_one_character_at_a_time_equals_whole_text(text: str, tools: Any, mode: bool) -> None:
+    whole = parse_output(text, tools, in_reasoning=mode, id_factory=counter_ids())
+    events, result = stream(cut(text, [1]), tools, in_reasoning=mode)
+    check_stream_matches(text, whole, events, result)
+
+
+# (d) no character of the input is lost --------------------------------------------------------------------------------
+
+
+def _payload(text: str) -> str:
+    return "".join(ch for ch in text if ch in PAYLOAD)
+
+
+def _block_text(block: Any) -> str:
+    if isinstance(block, ReasoningBlock | TextBlock):
+        return block.text
+    if isinstance(block, InvalidToolCall):
+        return block.raw
+    parts = [block.name]
+    for key, value in block.arguments.items():
+        parts += [key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)]
+    return "".join(parts)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=TAGGY_TEXT, tools=TOOLS, mode=st.sampled_from([None, True, False]))
+def test_no_character_is_lost(text: str, tools: Any, mode: bool | None) -> None:
+    out = parse_output(text, tools, in_reasoning=mode)
+    dupes = [c for c in out.tool_calls if any("more than once" in w for w in c.warnings)]
+    assume(not dupes)  # a duplicated parameter keeps only its last value, by design (5.9)
+    assert _payload("".join(_block_text(b) for b in out.blocks)) == _payload(text)
+
+
+# (c) round trip: render a call as the template does, parse it back ---------------------------------------------------
+
+SCALARS = st.sampled_from(
+    [
+        {"type": "string"},
+        {"type": "integer"},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": ["string", "null"]},
+        {"type": ["integer", "string"]},
+        {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        {"enum": ["red", "green", "null", "1"]},
+        {"type": "array", "items": {"type": "integer"}},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object"},
+        {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "number"}}},
+        {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "boolean"}}}},
+    ]
+)
+PARAM_NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True)
+SCHEMAS = st.dictionaries(PARAM_NAMES, SCALARS, min_size=1, max_size=5).map(
+    lambda props: {
+        "type": "object",
+        "properties": props,
+        "required": list(props),
+        "additionalProperties": False,
+    }
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(schema=SCHEMAS, data=st.data())
+def test_render_then_parse_returns_the_same_arguments(schema: dict[str, Any], data: st.DataObject) -> None:
+    arguments = data.draw(from_schema(schema))
+    for key, value in arguments.items():
+        if isinstance(value, str):
+            assume("</parameter>" not in value)  # one-tag lookahead: FORMAT.md 5.2
+            allowed = allowed_types(schema["properties"][key], schema)
+            assume(coerce(value, allowed, key)[0] == value)  # excluded by FORMAT.md 5.7
+    tools = [{"name": "f", "parameters": schema}]
+    text = "<minimax:tool_call>\n" + render_tool_call("f", arguments) + "</minimax:tool_call>"
+    whole = parse_output(text, tools, in_reasoning=False)
+    assert [c.name for c in whole.tool_calls] == ["f"]
+    assert whole.tool_calls[0].arguments == arguments
+    assert list(whole.tool_calls[0].arguments) == list(arguments)
+    assert whole.tool_calls[0].warnings == ()
+    events, streamed = stream(cut(text, [3]), tools)
+    check_stream_matches(
+        text, parse_output(text, tools, in_reasoning=False, id_factory=counter_ids()), events, streamed
+    )
