@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 
 from .._tool_spec import ToolLike
 from . import _tags as t
-from ._machine import Machine, tool_types
-from .types import Event, ParsedOutput
+from ._machine import Machine, tool_schemas
+from .types import ParsedOutput
 
 
 def starts_in_reasoning(text: str) -> bool:
@@ -42,18 +42,20 @@ def parse_output(
         raise TypeError(f"parse_output() needs a str, got {type(text).__name__}")
     if in_reasoning is None:
         in_reasoning = starts_in_reasoning(text)
-    machine = Machine(tool_types(tools), in_reasoning=in_reasoning, events=False, id_factory=id_factory)
+    machine = Machine(tool_schemas(tools), in_reasoning=in_reasoning, events=False, id_factory=id_factory)
     machine.feed(text)
     machine.close()
-    return machine.result()
+    return machine.snapshot()
 
 
-class StreamParser:
+class StreamParser(Machine):
     """Parse an assistant output delta by delta, with the same result as :func:`parse_output`.
 
     ``feed(delta)`` returns the events the new text settles; ``close()`` ends the output and returns the
     last ones; ``result`` is the :class:`ParsedOutput` (final after ``close()``). Text that may still turn out
     to be a tag is held back, never more than the ambiguous tag and the whitespace after it.
+    ``in_reasoning=True`` for raw completions of a prompt that ended inside ``<think>`` (M2 / M2.1 servers
+    without a reasoning parser).
     """
 
     def __init__(
@@ -63,27 +65,14 @@ class StreamParser:
         in_reasoning: bool = False,
         id_factory: Callable[[], str] | None = None,
     ) -> None:
-        self._machine = Machine(
-            tool_types(tools), in_reasoning=in_reasoning, events=True, id_factory=id_factory
-        )
-        self._closed = False
-
-    def feed(self, delta: str) -> list[Event]:
-        """Add the next piece of output; returns the events it settles (often none or one)."""
-        if not isinstance(delta, str):
-            raise TypeError(f"StreamParser.feed() needs a str, got {type(delta).__name__}")
-        return self._machine.feed(delta)
-
-    def close(self) -> list[Event]:
-        """End of output: settles what was held back and reports unterminated calls. Idempotent."""
-        self._closed = True
-        return self._machine.close()
+        super().__init__(tool_schemas(tools), in_reasoning=in_reasoning, events=True, id_factory=id_factory)
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
         return self._closed
 
     @property
     def result(self) -> ParsedOutput:
         """The blocks parsed so far; the final result once :meth:`close` was called."""
-        return self._machine.result()
+        return self.snapshot()

@@ -16,6 +16,14 @@ def dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+def duplicate_warning(name: str) -> str:
+    return f"parameter {name!r} was given more than once; the last value is kept"
+
+
+def unknown_tool_detail(name: str | None) -> str:
+    return f"no tool named {name!r} was offered"
+
+
 class PendingCall:
     """Mutable state of one ``<invoke>`` while it is read."""
 
@@ -64,13 +72,14 @@ class PendingCall:
         """Decode the parameter just read and store it; returns its value."""
         name, raw = self.param, "".join(self.parts)
         self.parts = []
+        self.raw.append(raw)
         if not name:
             return None
         value, warning = coerce(raw, self.allowed, name)
         if warning:
             self.warnings.append(warning)
         if name in self.arguments:
-            self.warnings.append(f"parameter {name!r} was given more than once; the last value is kept")
+            self.warnings.append(duplicate_warning(name))
         self.arguments[name] = value
         return value
 

@@ -146,7 +146,9 @@ def parameter_types(parameters: Mapping[str, Any] | None) -> dict[str, AllowedTy
     props = parameters.get("properties")
     if not isinstance(props, Mapping):
         return {}
-    return {str(name): allowed_types(sub, parameters) for name, sub in props.items()}
+    table = {str(name): allowed_types(sub, parameters) for name, sub in props.items()}
+    # one shared object for "string only", so the hot path can test it by identity
+    return {name: STRING_ONLY if allowed == STRING_ONLY else allowed for name, allowed in table.items()}
 
 
 # --- coercion -----------------------------------------------------------------------------------------------
@@ -202,7 +204,7 @@ def coerce(raw: str, allowed: AllowedTypes, name: str) -> tuple[Any, str | None]
     if allowed is None:
         value = strict_json(raw.strip())
         return (raw, None) if value is _FAIL else (value, None)
-    if allowed == STRING_ONLY:
+    if allowed is STRING_ONLY or allowed == STRING_ONLY:
         return raw, None
     text = raw.strip()
     lowered = text.lower()

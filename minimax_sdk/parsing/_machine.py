@@ -9,14 +9,17 @@ never depends on where the deltas were cut, so streaming gives exactly what the 
 
 from __future__ import annotations
 
-import secrets
+import os
+import random
+import re
 from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring
+from typing import Any
 
 from .._tool_spec import ToolLike, function_definition
 from . import _tags as t
-from ._call import PendingCall, dumps
-from ._coerce import STRING_ONLY, AllowedTypes, parameter_types
+from ._call import PendingCall, dumps, duplicate_warning, unknown_tool_detail
+from ._coerce import STRING_ONLY, AllowedTypes, coerce, parameter_types
 from .types import (
     Block,
     ContentDelta,
@@ -28,6 +31,7 @@ from .types import (
     ReasoningBlock,
     ReasoningDelta,
     TextBlock,
+    ToolCall,
     ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
@@ -40,23 +44,32 @@ _AFTER_PARAM = (t.PARAM_OPEN, t.INVOKE_CLOSE)
 _AFTER_INVOKE = (t.INVOKE_OPEN, t.BLOCK_CLOSE)
 
 
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)
+
+
 def new_call_id() -> str:
-    """``call_`` followed by 24 random hex digits."""
-    return "call_" + secrets.token_hex(12)
+    """``call_`` followed by 24 random hex digits (unique per call, not a secret)."""
+    return f"call_{_ids.getrandbits(96):024x}"
 
 
-ToolTypes = dict[str, dict[str, AllowedTypes]]
+# A whole invoke in exactly the template's layout whose values hold no "<": nothing in it is ambiguous, so
+# one regex match reads it (the common case, several times faster than tag-by-tag).
+_FAST_INVOKE = re.compile(
+    r'<invoke name="([^"<>\n]+)">\n((?:<parameter name="[^"<>\n]+">[^<]*</parameter>\n)*)</invoke>'
+)
+_FAST_PARAM = re.compile(r'<parameter name="([^"<>\n]+)">([^<]*)</parameter>\n')
 
 
-def tool_types(tools: Iterable[ToolLike] | None) -> ToolTypes | None:
-    """For each tool name, the allowed JSON types of each of its parameters; None when no tools are given."""
+ToolSchemas = dict[str, Any]
+"""Each tool's ``parameters`` schema by name; its allowed types are worked out when a call names it."""
+
+
+def tool_schemas(tools: Iterable[ToolLike] | None) -> ToolSchemas | None:
+    """Each tool's ``parameters`` by name; None when no tools are given (no checking)."""
     if tools is None:
         return None
-    table: ToolTypes = {}
-    for tool in tools:
-        spec = function_definition(tool)
-        table[spec["name"]] = parameter_types(spec.get("parameters"))
-    return table
+    return {spec["name"]: spec.get("parameters") for spec in map(function_definition, tools)}
 
 
 class Machine:
@@ -64,13 +77,14 @@ class Machine:
 
     def __init__(
         self,
-        tools: ToolTypes | None,
+        tools: ToolSchemas | None,
         *,
         in_reasoning: bool,
         events: bool,
         id_factory: Callable[[], str] | None = None,
     ) -> None:
         self._tools = tools
+        self._types: dict[str, dict[str, AllowedTypes]] = {}
         self._new_id = id_factory or new_call_id
         self._events: list[Event] | None = [] if events else None
         self._buf = ""
@@ -97,10 +111,19 @@ class Machine:
     # --- driving ---------------------------------------------------------------------------------------
 
     def feed(self, delta: str) -> list[Event]:
+        """Add the next piece of output; returns the events it settles (often none or one)."""
+        if not isinstance(delta, str):
+            raise TypeError(f"feed() needs a str, got {type(delta).__name__}")
         if self._closed:
             raise RuntimeError("this parser was closed; create a new one for the next output")
         if delta:
             if self._pos >= len(self._buf):
+                if "<" not in delta:
+                    state = self._state
+                    if state == VALUE:
+                        return self._feed_value(delta)
+                    if state <= CONTENT and not self._nl_after and delta[-1] not in "\r\n":
+                        return self._feed_text(state, delta)
                 self._buf = delta
             else:
                 self._buf = self._buf[self._pos :] + delta
@@ -108,13 +131,36 @@ class Machine:
             self._run(False)
         return self._take_events()
 
+    def _feed_text(self, kind: int, delta: str) -> list[Event]:
+        """Fast path: reasoning or content with nothing held back, no ``<`` and no newline at the end."""
+        self._buf, self._pos = "", 0
+        if kind == self._pending_kind:
+            self._pending.append(delta)
+        else:
+            self._emit_text(kind, delta)
+            return self._take_events()
+        return [ReasoningDelta(delta) if kind == REASONING else ContentDelta(delta)]
+
+    def _feed_value(self, delta: str) -> list[Event]:
+        """Fast path: a delta inside a parameter value with nothing held back and no ``<`` in it."""
+        call = self._call
+        assert call is not None
+        call.parts.append(delta)
+        self._buf, self._pos = "", 0
+        if call.streaming:
+            return [ToolCallArgumentsDelta(call.index, encode_basestring(delta)[1:-1])]
+        return []
+
     def close(self) -> list[Event]:
+        """End of output: settles what was held back and reports unterminated calls. Idempotent."""
         if self._closed:
             return []
         self._run(True)
         self._closed = True
         state = self._state
         if state in (INVOKE, VALUE) and self._call is not None:
+            if state == VALUE:
+                self._call.raw.append("".join(self._call.parts))
             self._finish_invalid(self._call, "truncated", "the output ended inside this tool call")
         elif state in (BLOCK, BLOCK_TEXT) and self._block_invokes == 0:
             call = self._start_call(None)
@@ -123,7 +169,8 @@ class Machine:
         self._buf, self._pos = "", 0
         return self._take_events()
 
-    def result(self) -> ParsedOutput:
+    def snapshot(self) -> ParsedOutput:
+        """The blocks parsed so far (all of them once closed)."""
         blocks = list(self._blocks)
         if self._pending:
             blocks.append(self._text_block())
@@ -252,6 +299,8 @@ class Machine:
         if buf[k] != "<":
             self._state = BLOCK_TEXT
             return True
+        if buf.startswith('<invoke name="', k) and self._fast_invoke(buf, k, final):
+            return True
         status, tag, end = self._block_tag(buf, k, final)
         if status == t.PARTIAL:
             return False
@@ -291,6 +340,14 @@ class Machine:
         self._index += 1
         return call
 
+    def _types_of(self, name: str) -> dict[str, AllowedTypes]:
+        """The allowed types of each parameter of tool ``name`` (cached; empty when no tools were given)."""
+        types = self._types.get(name)
+        if types is None:
+            schema = self._tools.get(name) if self._tools is not None else None
+            types = self._types[name] = parameter_types(schema)
+        return types
+
     def _open_invoke(self, head: str) -> None:
         name = t.head_name(head)
         call = self._start_call(name)
@@ -302,7 +359,7 @@ class Machine:
             call.unknown = True
         else:
             call.known = True
-            call.types = self._tools[name] if self._tools is not None else {}
+            call.types = self._types_of(name)
             if self._events is not None:
                 self._events.append(ToolCallStart(call.index, call.id, name))
         self._call = call
@@ -359,6 +416,56 @@ class Machine:
         self._pos = j
         return j < n
 
+    def _fast_invoke(self, buf: str, k: int, final: bool) -> bool:
+        """Read a whole template-layout invoke at ``k`` in one go, if there is one; False otherwise."""
+        m = _FAST_INVOKE.match(buf, k)
+        if m is None or t.lookahead(buf, m.end(), _AFTER_INVOKE, final) != t.MATCH:
+            return False
+        if self._events is None:
+            self._quick_call(buf, m)
+            return True
+        self._open_invoke(buf[k : m.start(2) - 1])
+        call = self._call
+        assert call is not None
+        for pm in _FAST_PARAM.finditer(buf, m.start(2), m.end(2)):
+            self._begin_param(call, pm.group(1))
+            self._value_text(call, pm.group(2))
+            self._close_param(call)
+        call.raw = [m.group(0)]
+        self._finish_call(call)
+        self._state = BLOCK
+        self._pos = m.end()
+        return True
+
+    def _quick_call(self, buf: str, m: re.Match[str]) -> None:
+        """The fast path without events (whole-text parse): build the call straight from the match."""
+        self._state, self._pos = BLOCK, m.end()
+        name = m.group(1)
+        call_id = self._new_id()
+        self._index += 1
+        self._block_invokes += 1
+        tools = self._tools
+        if tools is not None and name not in tools:
+            self._add_block(
+                InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name))
+            )
+            return
+        types = self._types_of(name)
+        arguments: dict[str, Any] = {}
+        warnings: list[str] = []
+        for key, raw in _FAST_PARAM.findall(buf, m.start(2), m.end(2)):
+            allowed = types.get(key)
+            if allowed is STRING_ONLY:
+                value: Any = raw
+            else:
+                value, warning = coerce(raw, allowed, key)
+                if warning:
+                    warnings.append(warning)
+            if key in arguments:
+                warnings.append(duplicate_warning(key))
+            arguments[key] = value
+        self._add_block(ToolCall(call_id, name, arguments, tuple(warnings)))
+
     def _open_param(self, head: str) -> None:
         call = self._call
         assert call is not None
@@ -366,11 +473,14 @@ class Machine:
         name = t.head_name(head)
         if not name:
             call.malformed = call.malformed or "a <parameter> tag has no readable name"
+        self._begin_param(call, name)
+
+    def _begin_param(self, call: PendingCall, name: str | None) -> None:
         call.param = name
         call.parts = []
         allowed = call.types.get(name) if name else None
         call.allowed = allowed
-        call.streaming = self._events is not None and call.known and bool(name) and allowed == STRING_ONLY
+        call.streaming = self._events is not None and call.known and bool(name) and allowed is STRING_ONLY
         if call.streaming:
             self._arg_delta(call, call.key_prefix(name or "") + '"')
         self._state = VALUE
@@ -389,9 +499,9 @@ class Machine:
             self._pos = i
             if status == t.PARTIAL:
                 return False
-            call.raw.append(t.PARAM_CLOSE)
             self._pos = i + len(t.PARAM_CLOSE)
             self._close_param(call)
+            call.raw.append(t.PARAM_CLOSE)
             self._state = INVOKE
             return True
         end = len(buf) if final else t.partial_tail(buf, pos, t.PARAM_CLOSE)
@@ -402,7 +512,6 @@ class Machine:
     def _value_text(self, call: PendingCall, text: str) -> None:
         if text:
             call.parts.append(text)
-            call.raw.append(text)
             if call.streaming:
                 self._arg_delta(call, encode_basestring(text)[1:-1])
 
@@ -422,7 +531,7 @@ class Machine:
         if call.malformed:
             self._finish_invalid(call, "malformed", call.malformed)
         elif call.unknown:
-            self._finish_invalid(call, "unknown_tool", f"no tool named {call.name!r} was offered")
+            self._finish_invalid(call, "unknown_tool", unknown_tool_detail(call.name))
         else:
             done = call.to_tool_call()
             if self._events is not None:

@@ -1,8 +1,10 @@
 """Result and event types of the output parser.
 
-Frozen dataclasses (with ``slots``) rather than pydantic models: the parser builds one event per delta on the
-hot path of every stream, and plain dataclasses cost a fraction of a validated model to create. Nothing here
-needs validation: every value is produced by the parser itself.
+Dataclasses with ``slots`` rather than pydantic models: the parser builds one event per delta on the hot path
+of every stream, and plain dataclasses cost a fraction of a validated model to create. Nothing here needs
+validation: every value is produced by the parser itself. Blocks and results are frozen. Events are not
+frozen only because a frozen dataclass costs three times as much to build (about 1 µs against 0.35 µs, a
+third of the streaming budget per delta): treat them as read-only all the same.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ class ParsedOutput:
 # --- streaming events -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReasoningDelta:
     """A piece of reasoning text."""
 
@@ -102,7 +104,7 @@ class ReasoningDelta:
     type: Literal["reasoning_delta"] = "reasoning_delta"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContentDelta:
     """A piece of content text."""
 
@@ -110,7 +112,7 @@ class ContentDelta:
     type: Literal["content_delta"] = "content_delta"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToolCallStart:
     """A tool call to a known tool (or any tool, when no tools were given) has started.
 
@@ -123,7 +125,7 @@ class ToolCallStart:
     type: Literal["tool_call_start"] = "tool_call_start"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToolCallArgumentsDelta:
     """A fragment of the call's arguments as JSON text.
 
@@ -136,7 +138,7 @@ class ToolCallArgumentsDelta:
     type: Literal["tool_call_arguments_delta"] = "tool_call_arguments_delta"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ToolCallEnd:
     """The call is complete and valid; ``call`` holds its final arguments and warnings."""
 
@@ -149,7 +151,7 @@ class ToolCallEnd:
         return self.call.arguments
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class InvalidToolCallEvent:
     """The call at ``index`` is invalid. It replaces a started call with the same index, if there was one."""
 
