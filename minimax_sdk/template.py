@@ -46,6 +46,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from minimax_sdk._tool_spec import ToolLike, function_definitions
+from minimax_sdk.errors import MiniMaxError
 
 __all__ = ["TemplateError", "render_assistant_turn", "render_conversation", "render_tool_call"]
 
@@ -78,7 +79,7 @@ _NO_TOOL_CALL = (
 _ROLES = ("system", "user", "assistant", "tool")
 
 
-class TemplateError(ValueError):
+class TemplateError(MiniMaxError, ValueError):
     """A message or tool the MiniMax-M2 chat format cannot express; the text names where and what."""
 
 

@@ -545,3 +545,16 @@ def test_invalid_call_objects_are_typed() -> None:
 def test_counter_ids_helper_is_deterministic() -> None:
     a, b = counter_ids(), counter_ids()
     assert [a(), a()] == [b(), b()]
+
+
+def test_sdk_tool_objects_type_the_arguments() -> None:
+    from minimax_sdk import Tool
+
+    def read(path: str, start: int = 0, follow: bool = False) -> str:
+        """Read a file."""
+        return path
+
+    t = Tool.from_function(read)
+    out = parse(block(call_xml("read", ("path", "123"), ("start", "7"), ("follow", "TRUE"))), [t])
+    assert out.tool_calls[0].arguments == {"path": "123", "start": 7, "follow": True}
+    assert t.validate(out.tool_calls[0].arguments) is not None

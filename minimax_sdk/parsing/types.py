@@ -9,7 +9,7 @@ third of the streaming budget per delta): treat them as read-only all the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypeAlias
 
 InvalidReason: TypeAlias = Literal["truncated", "unknown_tool", "malformed"]
@@ -91,6 +91,26 @@ class ParsedOutput:
     def invalid_tool_calls(self) -> list[InvalidToolCall]:
         """The invalid tool calls, in order."""
         return [b for b in self.blocks if isinstance(b, InvalidToolCall)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the views, then every block in order."""
+        return {
+            "reasoning": self.reasoning,
+            "content": self.content,
+            "tool_calls": [_call_dict(c) for c in self.tool_calls],
+            "invalid_tool_calls": [asdict(c) for c in self.invalid_tool_calls],
+            "blocks": [_call_dict(b) if isinstance(b, ToolCall) else asdict(b) for b in self.blocks],
+        }
+
+
+def _call_dict(call: ToolCall) -> dict[str, Any]:
+    return {
+        "type": call.type,
+        "id": call.id,
+        "name": call.name,
+        "arguments": call.arguments,
+        "warnings": list(call.warnings),
+    }
 
 
 # --- streaming events -------------------------------------------------------------------------------------
