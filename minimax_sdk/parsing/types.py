@@ -66,11 +66,11 @@ class InvalidToolCall:
 Block: TypeAlias = ReasoningBlock | TextBlock | ToolCall | InvalidToolCall
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedOutput:
-    """The parsed output of one assistant turn: its blocks in order, and views over them."""
+class BlockViews:
+    """``reasoning``, ``content``, ``tool_calls`` and ``invalid_tool_calls`` over a ``blocks`` attribute."""
 
-    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    __slots__ = ()
+    blocks: tuple[Block, ...]
 
     @property
     def reasoning(self) -> str:
@@ -91,6 +91,13 @@ class ParsedOutput:
     def invalid_tool_calls(self) -> list[InvalidToolCall]:
         """The invalid tool calls, in order."""
         return [b for b in self.blocks if isinstance(b, InvalidToolCall)]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOutput(BlockViews):
+    """The parsed output of one assistant turn: its blocks in order, and views over them."""
+
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the views, then every block in order."""
