@@ -129,9 +129,7 @@ def report(results: dict[str, Any], lin: dict[str, float], sizes: list[int]) -> 
             results["whole"][f"c_huge_argument/{s}"]["MBps"] >= TARGETS["whole_c_MBps"] for s in sizes
         ),
         "whole (b) >= 20 MB/s at every size >= 10 KB": all(
-            results["whole"][f"b_small_calls/{s}"]["MBps"] >= TARGETS["whole_b_MBps"]
-            for s in sizes
-            if s >= 10_000
+            results["whole"][f"b_small_calls/{s}"]["MBps"] >= TARGETS["whole_b_MBps"] for s in sizes if s >= 10_000
         ),
         "4-char streaming (c) >= 2 MB/s at every size": all(
             results["stream"][f"c_huge_argument/{s}/4"]["MBps"] >= TARGETS["stream4_c_MBps"] for s in sizes

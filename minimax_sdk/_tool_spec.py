@@ -31,9 +31,7 @@ def function_definition(tool: ToolLike) -> dict[str, Any]:
     # a Mapping check first: isinstance() against a runtime-checkable Protocol costs ~10 µs a call
     spec: Any = tool if isinstance(tool, Mapping) else getattr(tool, "definition", None)
     if not isinstance(spec, Mapping):
-        raise TypeError(
-            f"a tool must be a dict or have a .definition, got {type(tool).__name__}: {str(tool)[:80]!r}"
-        )
+        raise TypeError(f"a tool must be a dict or have a .definition, got {type(tool).__name__}: {str(tool)[:80]!r}")
     if "function" in spec and isinstance(spec["function"], Mapping):
         spec = spec["function"]
     elif spec.get("type") == "function":  # flat Responses-API style: the "type" key is not the function's
@@ -43,9 +41,7 @@ def function_definition(tool: ToolLike) -> dict[str, Any]:
         raise ValueError(f"a tool definition needs a non-empty string 'name', got {name!r}")
     params = spec.get("parameters")
     if params is not None and not isinstance(params, Mapping):
-        raise ValueError(
-            f"tool {name!r}: 'parameters' must be a JSON Schema object, got {type(params).__name__}"
-        )
+        raise ValueError(f"tool {name!r}: 'parameters' must be a JSON Schema object, got {type(params).__name__}")
     return dict(spec)
 
 

@@ -49,9 +49,7 @@ def _read_tools(path: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
+        raise UsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         data = data["tools"]
     if not isinstance(data, list):
@@ -83,12 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="parse a raw model output into reasoning, content and tool calls (JSON)",
         description="Parse a raw MiniMax-M2 output (FILE, or standard input) and print it as JSON.",
     )
-    parse.add_argument(
-        "file", nargs="?", metavar="FILE", help="the output to parse (default: standard input)"
-    )
-    parse.add_argument(
-        "--tools", metavar="TOOLS.json", help="tool definitions (a JSON list) to type arguments"
-    )
+    parse.add_argument("file", nargs="?", metavar="FILE", help="the output to parse (default: standard input)")
+    parse.add_argument("--tools", metavar="TOOLS.json", help="tool definitions (a JSON list) to type arguments")
     parse.add_argument(
         "--in-reasoning",
         action="store_true",
@@ -99,9 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(
-    argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None
-) -> int:
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:

@@ -189,9 +189,7 @@ def _visible_text(content: Any, where: str) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, (bytes, Mapping)) or not isinstance(content, Sequence):
-        raise TemplateError(
-            f"{where}: content must be a string, a list of parts or None, got {type(content).__name__}"
-        )
+        raise TemplateError(f"{where}: content must be a string, a list of parts or None, got {type(content).__name__}")
     pieces: list[str] = []
     for j, part in enumerate(content):
         if isinstance(part, str):
@@ -201,9 +199,7 @@ def _visible_text(content: Any, where: str) -> str:
             if text is None:
                 continue
             if not isinstance(text, str):
-                raise TemplateError(
-                    f"{where}: content[{j}]: 'text' must be a string, got {type(text).__name__}"
-                )
+                raise TemplateError(f"{where}: content[{j}]: 'text' must be a string, got {type(text).__name__}")
             pieces.append(text)
     return "".join(pieces)
 
@@ -234,9 +230,7 @@ def _tools_block(tools: Sequence[ToolLike] | None) -> str:
         functions = function_definitions(tools)
     except (TypeError, ValueError) as exc:
         raise TemplateError(f"tools: {exc}") from exc
-    lines = "".join(
-        f"<tool>{_tool_json(function, index)}</tool>\n" for index, function in enumerate(functions)
-    )
+    lines = "".join(f"<tool>{_tool_json(function, index)}</tool>\n" for index, function in enumerate(functions))
     return _TOOLS_INTRO + lines + _TOOLS_OUTRO
 
 
@@ -347,9 +341,7 @@ def _tool_responses(content: Any, where: str) -> str:
     if isinstance(content, str):
         return f"\n<response>{content}</response>"
     if isinstance(content, (bytes, Mapping)) or not isinstance(content, Sequence):
-        raise TemplateError(
-            f"{where}: content must be a string, a list or None, got {type(content).__name__}"
-        )
+        raise TemplateError(f"{where}: content must be a string, a list or None, got {type(content).__name__}")
     return "".join(f"\n<response>{_tool_item_text(item)}\n</response>" for item in content)
 
 

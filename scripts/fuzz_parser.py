@@ -85,9 +85,7 @@ def make_input(rng: random.Random) -> str:
             parts.append(rng.choice(PAYLOAD))
         else:
             invokes = "".join(_invoke(rng) for _ in range(rng.randint(0, 3)))
-            parts.append(
-                f"\n<minimax:tool_call>{rng.choice(SPACE)}{invokes}{rng.choice(['</minimax:tool_call>', ''])}"
-            )
+            parts.append(f"\n<minimax:tool_call>{rng.choice(SPACE)}{invokes}{rng.choice(['</minimax:tool_call>', ''])}")
     text = "".join(parts)
     if rng.random() < 0.3:
         text = text[: rng.randint(0, len(text))]
@@ -100,11 +98,7 @@ def _cuts(rng: random.Random, text: str) -> list[str]:
         return list(text)
     if mode < 0.3:
         return [text]
-    points = (
-        sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 12))))
-        if len(text) > 1
-        else []
-    )
+    points = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 12)))) if len(text) > 1 else []
     bounds = [0, *points, len(text)]
     return [text[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
@@ -160,10 +154,7 @@ def main() -> int:
             crashes, mismatches = crashes + c, mismatches + m
             examples.extend(ex[: max(0, 5 - len(examples))])
     elapsed = time.perf_counter() - started
-    print(
-        f"inputs: {args.n:,}  crashes: {crashes}  "
-        f"stream/whole mismatches: {mismatches}  time: {elapsed:.0f} s"
-    )
+    print(f"inputs: {args.n:,}  crashes: {crashes}  stream/whole mismatches: {mismatches}  time: {elapsed:.0f} s")
     for ex in examples:
         print("---", ex, sep="\n")
     return 1 if crashes or mismatches else 0

@@ -105,9 +105,7 @@ def test_directory_instead_of_file(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_console_script_runs_end_to_end(tmp_path: Path) -> None:
     (tmp_path / "out.txt").write_text(RAW, encoding="utf-8")
     cmd = [sys.executable, "-c", "from minimax_sdk.cli import entry_point; entry_point()"]
-    ok = subprocess.run(
-        [*cmd, "parse", "--compact", str(tmp_path / "out.txt")], capture_output=True, timeout=60
-    )
+    ok = subprocess.run([*cmd, "parse", "--compact", str(tmp_path / "out.txt")], capture_output=True, timeout=60)
     assert ok.returncode == 0
     assert json.loads(ok.stdout)["content"] == "Checking."
     bad = subprocess.run([*cmd, "parse", str(tmp_path / "missing.txt")], capture_output=True, timeout=60)

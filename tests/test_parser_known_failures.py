@@ -76,9 +76,7 @@ def test_parameters_of_call_two_do_not_leak_into_call_one_when_streamed() -> Non
 
 def test_string_schema_values_null_none_and_numbers_stay_strings() -> None:
     # vllm-project/vllm#39567, sgl-project/sglang#16057
-    tools = [
-        tool("f", a={"type": "string"}, b={"type": "string"}, c={"type": "string"}, d={"type": "string"})
-    ]
+    tools = [tool("f", a={"type": "string"}, b={"type": "string"}, c={"type": "string"}, d={"type": "string"})]
     out = parse(block(call_xml("f", ("a", "null"), ("b", "none"), ("c", "123"), ("d", "true"))), tools)
     assert out.tool_calls[0].arguments == {"a": "null", "b": "none", "c": "123", "d": "true"}
 
@@ -120,9 +118,7 @@ def test_unknown_tool_name_while_streaming_dumps_no_xml_and_keeps_later_calls() 
 
 
 def test_inf_huge_and_nan_numbers_do_not_raise_or_turn_the_output_into_content() -> None:
-    tools = [
-        tool("f", a={"type": "number"}, b={"type": "number"}, c={"type": "number"}, d={"type": "integer"})
-    ]
+    tools = [tool("f", a={"type": "number"}, b={"type": "number"}, c={"type": "number"}, d={"type": "integer"})]
     out = parse("ok\n" + block(call_xml("f", ("a", "inf"), ("b", "1e999"), ("c", "NaN"), ("d", "7"))), tools)
     assert out.content == "ok"
     call = out.tool_calls[0]

@@ -104,10 +104,7 @@ TOOLS = st.sampled_from(
         None,
         [],
         [{"name": "X", "parameters": {"type": "object", "properties": {"Y": {"type": "string"}}}}],
-        [
-            {"name": n, "parameters": {"type": "object", "properties": {"Z": {"type": "integer"}}}}
-            for n in "XYZ"
-        ],
+        [{"name": n, "parameters": {"type": "object", "properties": {"Z": {"type": "integer"}}}} for n in "XYZ"],
     ]
 )
 
@@ -144,9 +141,7 @@ def test_streaming_never_raises(text: str, tools: Any, mode: bool, data: st.Data
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TAGGY_TEXT, tools=TOOLS, mode=st.booleans(), data=st.data())
-def test_streaming_equals_whole_text_for_any_cuts(
-    text: str, tools: Any, mode: bool, data: st.DataObject
-) -> None:
+def test_streaming_equals_whole_text_for_any_cuts(text: str, tools: Any, mode: bool, data: st.DataObject) -> None:
     whole = parse_output(text, tools, in_reasoning=mode, id_factory=counter_ids())
     events, result = stream(_cuts(text, data), tools, in_reasoning=mode)
     check_stream_matches(text, whole, events, result)
@@ -218,9 +213,7 @@ SCHEMAS = st.dictionaries(PARAM_NAMES, SCALARS, min_size=1, max_size=5).map(
 )
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
-)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(schema=SCHEMAS, data=st.data())
 def test_render_then_parse_returns_the_same_arguments(schema: dict[str, Any], data: st.DataObject) -> None:
     arguments = data.draw(from_schema(schema))

@@ -182,9 +182,7 @@ def test_invoke_close_inside_a_value_is_text() -> None:
 
 
 def test_invoke_close_closes_before_next_invoke() -> None:
-    text = (
-        '<minimax:tool_call>\n<invoke name="a">\n</invoke> <invoke name="b">\n</invoke>\n</minimax:tool_call>'
-    )
+    text = '<minimax:tool_call>\n<invoke name="a">\n</invoke> <invoke name="b">\n</invoke>\n</minimax:tool_call>'
     assert [c.name for c in parse(text).tool_calls] == ["a", "b"]
 
 

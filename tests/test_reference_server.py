@@ -200,9 +200,7 @@ def test_raw_dialect_returns_completion_with_xml_tool_calls(server: ReferenceSer
 
 
 def test_raw_dialect_renders_non_string_values_as_json() -> None:
-    turn = Turn(
-        tool_calls=[{"name": "f", "arguments": {"s": "a b", "n": None, "l": [1, "é"], "o": {"k": True}}}]
-    )
+    turn = Turn(tool_calls=[{"name": "f", "arguments": {"s": "a b", "n": None, "l": [1, "é"], "o": {"k": True}}}])
     with ReferenceServer("openai-raw") as server:
         server.script(turn)
         content = chat(server).json()["choices"][0]["message"]["content"]
@@ -234,9 +232,7 @@ def test_model_ids_per_dialect_and_request_model_echoed() -> None:
 
 @pytest.mark.parametrize("server", [{"dialect": "openai-split"}], indirect=True)
 def test_explicit_usage_and_finish_reason_are_sent_as_given(server: ReferenceServer) -> None:
-    server.script(
-        Turn(content="cut", usage={"prompt_tokens": 7, "completion_tokens": 1}, finish_reason="length")
-    )
+    server.script(Turn(content="cut", usage={"prompt_tokens": 7, "completion_tokens": 1}, finish_reason="length"))
     body = chat(server).json()
     assert body["usage"] == {"prompt_tokens": 7, "completion_tokens": 1}
     assert body["choices"][0]["finish_reason"] == "length"
@@ -286,13 +282,9 @@ def test_stream_cuts_tags_across_chunks(name: str) -> None:
 
 @pytest.mark.parametrize("server", [{"dialect": "openai-split", "chunk_chars": 3}], indirect=True)
 def test_tool_call_arguments_stream_in_fragments(server: ReferenceServer) -> None:
-    server.script(
-        Turn(tool_calls=[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": "z"}}])
-    )
+    server.script(Turn(tool_calls=[{"name": "a", "arguments": {"x": 1}}, {"name": "b", "arguments": {"y": "z"}}]))
     chunks = streamed(server)
-    deltas = [
-        c["choices"][0]["delta"]["tool_calls"][0] for c in chunks if "tool_calls" in c["choices"][0]["delta"]
-    ]
+    deltas = [c["choices"][0]["delta"]["tool_calls"][0] for c in chunks if "tool_calls" in c["choices"][0]["delta"]]
     assert [d["index"] for d in deltas if "id" in d] == [0, 1]
     assert all(len(d["function"]["arguments"]) <= 3 for d in deltas)
     calls = reassemble(chunks)["tool_calls"]
@@ -308,9 +300,7 @@ def test_minimax_streams_cumulative_reasoning_details_by_default(server: Referen
     assert texts == ["abcd", "abcdefgh", "abcdefghij"]
 
 
-@pytest.mark.parametrize(
-    "server", [{"dialect": "minimax", "reasoning_details_mode": "incremental"}], indirect=True
-)
+@pytest.mark.parametrize("server", [{"dialect": "minimax", "reasoning_details_mode": "incremental"}], indirect=True)
 def test_minimax_streams_incremental_reasoning_details_on_request(server: ReferenceServer) -> None:
     server.script(Turn(reasoning="abcdefghij", content="ok"))
     assert reassemble(streamed(server))["details"] == ["abcd", "efgh", "ij"]
@@ -354,9 +344,7 @@ def test_turns_are_served_in_order_then_the_last_user_message_is_echoed(server: 
 def test_requests_are_recorded_with_lowercase_headers_and_json(server: ReferenceServer) -> None:
     server.fault(Fault.status(500))
     headers = {"Authorization": "Bearer k", "X-Custom": "v"}
-    httpx.post(
-        f"{server.base_url}/chat/completions?x=1", json={"messages": USER}, headers=headers, timeout=TIMEOUT
-    )
+    httpx.post(f"{server.base_url}/chat/completions?x=1", json={"messages": USER}, headers=headers, timeout=TIMEOUT)
     httpx.get(f"{server.url}/health", timeout=TIMEOUT)
     first, second = server.wait_for_requests(2, timeout=5)
     assert (first.method, first.path, first.query) == ("POST", "/v1/chat/completions", "x=1")
@@ -375,9 +363,7 @@ def test_keep_alive_serves_several_requests_on_one_connection(server: ReferenceS
     with httpx.Client(timeout=TIMEOUT) as client:
         for _ in range(3):
             client.post(f"{server.base_url}/chat/completions", json={"messages": USER, "stream": True})
-            assert (
-                client.post(f"{server.base_url}/chat/completions", json={"messages": USER}).status_code == 200
-            )
+            assert client.post(f"{server.base_url}/chat/completions", json={"messages": USER}).status_code == 200
     assert server.peak_connections == 1
     assert len(server.requests) == 6
 

@@ -25,16 +25,12 @@ def server() -> Iterator[ReferenceServer]:
         yield running
 
 
-def read_stream(
-    server: ReferenceServer, timeout: httpx.Timeout = TIMEOUT
-) -> tuple[bytes, BaseException | None]:
+def read_stream(server: ReferenceServer, timeout: httpx.Timeout = TIMEOUT) -> tuple[bytes, BaseException | None]:
     """Everything a streaming request received, and the exception that ended it (None if it ended well)."""
     received = bytearray()
     body = {"messages": USER, "stream": True}
     try:
-        with httpx.stream(
-            "POST", f"{server.base_url}/chat/completions", json=body, timeout=timeout
-        ) as response:
+        with httpx.stream("POST", f"{server.base_url}/chat/completions", json=body, timeout=timeout) as response:
             assert response.status_code == 200
             for data in response.iter_raw():
                 received += data
@@ -79,9 +75,7 @@ def test_status_fault_with_custom_body_and_streaming_request(server: ReferenceSe
 
 
 def test_base_resp_fault_is_an_error_inside_http_200(server: ReferenceServer) -> None:
-    server.fault(
-        Fault.base_resp(1002, "rate limit exceeded"), Fault.base_resp(2013, "invalid params", in_stream=True)
-    )
+    server.fault(Fault.base_resp(1002, "rate limit exceeded"), Fault.base_resp(2013, "invalid params", in_stream=True))
     response = chat(server)
     assert response.status_code == 200
     assert response.json() == {"base_resp": {"status_code": 1002, "status_msg": "rate limit exceeded"}}

@@ -22,9 +22,7 @@ from tests.test_reference_server import USER, sse_data, stream_chunks
 pytestmark = pytest.mark.timeout(30)
 
 TIMEOUT = httpx.Timeout(5.0)
-TURN = Turn(
-    reasoning="Call it.", content="Sure.", tool_calls=[{"name": "f", "arguments": {"k": "v", "n": 2}}]
-)
+TURN = Turn(reasoning="Call it.", content="Sure.", tool_calls=[{"name": "f", "arguments": {"k": "v", "n": 2}}])
 RAW = 'Call it.\n</think>\n\nSure.\n<minimax:tool_call>\n<invoke name="f">\n<parameter name="k">v</parameter>\n<parameter name="n">2</parameter>\n</invoke>\n</minimax:tool_call>'
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -93,9 +93,7 @@ def test_current_date_and_location() -> None:
 
 
 def test_current_date_with_empty_content_follows_model_identity() -> None:
-    out = render_conversation(
-        [{"role": "system", "content": "", "current_date": "today"}], add_generation_prompt=False
-    )
+    out = render_conversation([{"role": "system", "content": "", "current_date": "today"}], add_generation_prompt=False)
     assert out == "]~!b[]~b]system\nYou are a helpful assistant.\nCurrent date: today[e~[\n"
 
 
@@ -114,9 +112,7 @@ def test_later_system_messages_are_dropped() -> None:
 
 def test_tools_block() -> None:
     out = render_conversation([user("hi")], [WEATHER_TOOL])
-    assert (
-        out == f"]~!b[]~b]system\nYou are a helpful assistant.{TOOLS_BLOCK}[e~[\n]~b]user\nhi[e~[\n{PROMPT}"
-    )
+    assert out == f"]~!b[]~b]system\nYou are a helpful assistant.{TOOLS_BLOCK}[e~[\n]~b]user\nhi[e~[\n{PROMPT}"
 
 
 @pytest.mark.parametrize("tools", [None, []], ids=["none", "empty"])
@@ -132,9 +128,7 @@ def test_tools_block_follows_system_text_and_date() -> None:
 
 def test_flat_tool_is_accepted_like_the_openai_shape() -> None:
     """Deviation: the template raises on a flat tool (``tool.function`` is undefined)."""
-    assert render_conversation([user("hi")], [WEATHER_FUNCTION]) == render_conversation(
-        [user("hi")], [WEATHER_TOOL]
-    )
+    assert render_conversation([user("hi")], [WEATHER_FUNCTION]) == render_conversation([user("hi")], [WEATHER_TOOL])
 
 
 def test_tool_object_with_definition_is_accepted() -> None:
@@ -143,9 +137,7 @@ def test_tool_object_with_definition_is_accepted() -> None:
         def definition(self) -> Mapping[str, Any]:
             return WEATHER_TOOL
 
-    assert render_conversation([user("hi")], [WeatherTool()]) == render_conversation(
-        [user("hi")], [WEATHER_TOOL]
-    )
+    assert render_conversation([user("hi")], [WeatherTool()]) == render_conversation([user("hi")], [WEATHER_TOOL])
 
 
 def test_several_tools_one_per_line_in_order() -> None:
@@ -193,19 +185,13 @@ def test_text_part_without_text_is_empty() -> None:
 
 def test_content_none_renders_empty() -> None:
     """Deviation: the template writes the literal text ``None``."""
-    out = render_conversation(
-        [user(None), {"role": "assistant", "content": None}], add_generation_prompt=False
-    )
+    out = render_conversation([user(None), {"role": "assistant", "content": None}], add_generation_prompt=False)
     assert out == f"{HEAD}]~b]user\n[e~[\n]~b]ai\n[e~[\n"
 
 
-@pytest.mark.parametrize(
-    "content", [5, {"type": "text", "text": "x"}, b"bytes"], ids=["int", "mapping", "bytes"]
-)
+@pytest.mark.parametrize("content", [5, {"type": "text", "text": "x"}, b"bytes"], ids=["int", "mapping", "bytes"])
 def test_unsupported_content_raises_with_the_index(content: Any) -> None:
-    with pytest.raises(
-        TemplateError, match=r"messages\[2\] \(user\): content must be a string, a list of parts"
-    ):
+    with pytest.raises(TemplateError, match=r"messages\[2\] \(user\): content must be a string, a list of parts"):
         render_conversation([{"role": "system", "content": "S"}, user("ok"), user(content)])
 
 
@@ -244,10 +230,7 @@ def test_reasoning_without_any_user_message_is_kept() -> None:
 
 def test_reasoning_alias_is_used_when_reasoning_content_is_absent() -> None:
     """Deviation: vLLM's newer ``reasoning`` field; the template knows only ``reasoning_content``."""
-    assert (
-        render_assistant_turn({"role": "assistant", "content": "A", "reasoning": "R"})
-        == "<think>\nR\n</think>\n\nA"
-    )
+    assert render_assistant_turn({"role": "assistant", "content": "A", "reasoning": "R"}) == "<think>\nR\n</think>\n\nA"
     both = {"content": "A", "reasoning_content": "R1", "reasoning": "R2"}
     assert render_assistant_turn(both) == "<think>\nR1\n</think>\n\nA"
     none_first = {"content": "A", "reasoning_content": None, "reasoning": "R2"}
@@ -265,10 +248,7 @@ def test_keep_reasoning_false_drops_reasoning() -> None:
 
 
 def test_reasoning_keeps_its_inner_newlines() -> None:
-    assert (
-        render_assistant_turn({"content": "A", "reasoning_content": "\nR\n"})
-        == "<think>\n\nR\n\n</think>\n\nA"
-    )
+    assert render_assistant_turn({"content": "A", "reasoning_content": "\nR\n"}) == "<think>\n\nR\n\n</think>\n\nA"
 
 
 @pytest.mark.parametrize(
@@ -320,9 +300,7 @@ def test_tool_call_block_after_content() -> None:
 
 
 def test_empty_content_with_reasoning_gives_three_newlines_before_the_block() -> None:
-    assert (
-        render_assistant_turn(calling("", reasoning_content="R")) == f"<think>\nR\n</think>\n\n{BLOCK_PARIS}"
-    )
+    assert render_assistant_turn(calling("", reasoning_content="R")) == f"<think>\nR\n</think>\n\n{BLOCK_PARIS}"
     assert "</think>\n\n\n<minimax:tool_call>" in render_assistant_turn(calling(reasoning_content="R"))
 
 
@@ -358,14 +336,11 @@ def test_json_string_arguments_are_decoded() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "arguments", [None, "", "  ", {}], ids=["none", "empty-string", "blank", "empty-dict"]
-)
+@pytest.mark.parametrize("arguments", [None, "", "  ", {}], ids=["none", "empty-string", "blank", "empty-dict"])
 def test_missing_arguments_mean_no_parameters(arguments: Any) -> None:
     message = {"content": "", "tool_calls": [{"function": {"name": "now", "arguments": arguments}}]}
     assert (
-        render_assistant_turn(message)
-        == '\n<minimax:tool_call>\n<invoke name="now">\n</invoke>\n</minimax:tool_call>'
+        render_assistant_turn(message) == '\n<minimax:tool_call>\n<invoke name="now">\n</invoke>\n</minimax:tool_call>'
     )
 
 
@@ -459,8 +434,7 @@ def test_render_tool_call_without_arguments() -> None:
 
 def test_render_tool_call_does_not_escape_names() -> None:
     assert (
-        render_tool_call('a"b', {"k<": "v"})
-        == '<invoke name="a"b">\n<parameter name="k<">v</parameter>\n</invoke>\n'
+        render_tool_call('a"b', {"k<": "v"}) == '<invoke name="a"b">\n<parameter name="k<">v</parameter>\n</invoke>\n'
     )
 
 
@@ -494,9 +468,7 @@ def test_tool_result_list_content() -> None:
         {"type": "text"},
         3,
     ]
-    out = render_conversation(
-        [user("q"), calling(), {"role": "tool", "content": content}], add_generation_prompt=False
-    )
+    out = render_conversation([user("q"), calling(), {"role": "tool", "content": content}], add_generation_prompt=False)
     assert out.endswith(
         "]~b]tool\n<response>t\n</response>\n<response>s\n</response>\n<response>o\n</response>"
         "\n<response>None\n</response>\n<response>{'type': 'text'}\n</response>"
@@ -506,16 +478,12 @@ def test_tool_result_list_content() -> None:
 
 def test_tool_result_none_content_is_empty() -> None:
     """Deviation: the template raises (it iterates over ``None``)."""
-    out = render_conversation(
-        [user("q"), calling(), {"role": "tool", "content": None}], add_generation_prompt=False
-    )
+    out = render_conversation([user("q"), calling(), {"role": "tool", "content": None}], add_generation_prompt=False)
     assert out.endswith("]~b]tool\n<response></response>[e~[\n")
 
 
 def test_tool_result_mapping_content_raises() -> None:
-    with pytest.raises(
-        TemplateError, match=r"messages\[2\] \(tool\): content must be a string, a list or None"
-    ):
+    with pytest.raises(TemplateError, match=r"messages\[2\] \(tool\): content must be a string, a list or None"):
         render_conversation([user("q"), calling(), {"role": "tool", "content": {"output": "x"}}])
 
 
@@ -611,9 +579,7 @@ class FrozenMessage(Mapping[str, Any]):
 
 
 def test_any_mapping_works_not_only_dict() -> None:
-    call = FrozenMessage(
-        function=MappingProxyType({"name": "get_weather", "arguments": FrozenMessage(city="Paris")})
-    )
+    call = FrozenMessage(function=MappingProxyType({"name": "get_weather", "arguments": FrozenMessage(city="Paris")}))
     messages = [
         FrozenMessage(role="system", content="S", current_date="d"),
         FrozenMessage(role="user", content=(MappingProxyType({"type": "text", "text": "q"}),)),
@@ -640,7 +606,5 @@ def test_rendering_does_not_import_jinja() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jinja2', 'markupsafe')))\n"
     )
     repo_root = Path(__file__).resolve().parents[1]
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=repo_root)
     assert result.stdout.strip() == "[]"

@@ -20,9 +20,7 @@ from hypothesis import strategies as st
 
 from minimax_sdk.template import TemplateError, render_assistant_turn, render_conversation
 
-TEMPLATE_PATH = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "minimax_m2_chat_template.jinja"
-)
+TEMPLATE_PATH = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "minimax_m2_chat_template.jinja"
 
 Message = dict[str, Any]
 Render = Callable[..., str]
@@ -51,16 +49,12 @@ def reference() -> Render:
         separators: tuple[str, str] | None = None,
         sort_keys: bool = False,
     ) -> str:
-        return json.dumps(
-            value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
-        )
+        return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
 
     def raise_exception(message: str) -> None:
         raise ReferenceRaised(message)
 
-    env = ImmutableSandboxedEnvironment(
-        trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"]
-    )
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     compiled = env.from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
@@ -71,9 +65,7 @@ def reference() -> Render:
         add_generation_prompt: bool = True,
         **kwargs: Any,
     ) -> str:
-        return compiled.render(
-            messages=messages, tools=tools, add_generation_prompt=add_generation_prompt, **kwargs
-        )
+        return compiled.render(messages=messages, tools=tools, add_generation_prompt=add_generation_prompt, **kwargs)
 
     return render
 
@@ -97,9 +89,7 @@ WEATHER = _tool(
     {"city": {"type": "string"}, "days": {"type": "integer"}},
     ["city"],
 )
-SEARCH = _tool(
-    "search", "Search the web. 搜索网页。", {"query": {"type": "string"}, "limit": {"type": "integer"}}
-)
+SEARCH = _tool("search", "Search the web. 搜索网页。", {"query": {"type": "string"}, "limit": {"type": "integer"}})
 CONFIGURE = _tool(
     "configure",
     "Set options; every JSON type.",
@@ -173,9 +163,7 @@ CASES = [
     Case("minimal", [user("hi")]),
     Case("no_generation_prompt", [user("hi"), assistant("Hello!")], add_generation_prompt=False),
     Case("empty_conversation", []),
-    Case(
-        "model_identity_override", [user("Who are you?")], kwargs={"model_identity": "You are MiniMax-M2.1."}
-    ),
+    Case("model_identity_override", [user("Who are you?")], kwargs={"model_identity": "You are MiniMax-M2.1."}),
     Case("system_prompt", [system(), user("hi")]),
     Case("system_current_date", [system(current_date="2025-12-23"), user("What day is it?")]),
     Case(
@@ -322,9 +310,7 @@ CASES = [
         "accented_arguments",
         [
             user("Météo à Zürich ?"),
-            assistant(
-                "Je regarde.", "Ville accentuée : Zürich, São Paulo.", [call("get_weather", city="Zürich")]
-            ),
+            assistant("Je regarde.", "Ville accentuée : Zürich, São Paulo.", [call("get_weather", city="Zürich")]),
         ],
         [WEATHER],
     ),
@@ -534,9 +520,7 @@ def _current_loop_turns() -> list[tuple[Case, int]]:
     for case in CASES:
         users = [i for i, m in enumerate(case.messages) if m["role"] == "user"]
         last_user = users[-1] if users else -1
-        turns.extend(
-            (case, i) for i, m in enumerate(case.messages) if m["role"] == "assistant" and i > last_user
-        )
+        turns.extend((case, i) for i, m in enumerate(case.messages) if m["role"] == "assistant" and i > last_user)
     return turns
 
 
@@ -550,9 +534,7 @@ def _turn_id(turn: tuple[Case, int]) -> str:
 def _visible(content: Any) -> str:
     if isinstance(content, list):
         return "".join(
-            p if isinstance(p, str) else p["text"]
-            for p in content
-            if isinstance(p, str) or p["type"] == "text"
+            p if isinstance(p, str) else p["text"] for p in content if isinstance(p, str) or p["type"] == "text"
         )
     return str(content or "")
 
@@ -713,9 +695,7 @@ def test_random_conversations_render_like_the_reference(
         raised = str(exc)
     if raised:
         assert raised == NO_TOOL_CALL
-        with pytest.raises(
-            TemplateError, match="tool result must follow an assistant message with tool calls"
-        ):
+        with pytest.raises(TemplateError, match="tool result must follow an assistant message with tool calls"):
             render_conversation(messages, tools, add_generation_prompt=add_generation_prompt)
     else:
         assert render_conversation(messages, tools, add_generation_prompt=add_generation_prompt) == expected

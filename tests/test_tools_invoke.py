@@ -167,9 +167,7 @@ def test_converted_values_reach_the_function() -> None:
         seen.update(when=when, forecast=forecast, tags=tags)
         return "ok"
 
-    Tool.from_function(book).invoke(
-        {"when": "2024-05-01", "forecast": {"city": "P", "temp": 1}, "tags": ["a"]}
-    )
+    Tool.from_function(book).invoke({"when": "2024-05-01", "forecast": {"city": "P", "temp": 1}, "tags": ["a"]})
     assert seen == {"when": datetime.date(2024, 5, 1), "forecast": Forecast(city="P", temp=1), "tags": {"a"}}
 
 

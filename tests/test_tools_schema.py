@@ -340,9 +340,7 @@ CASES: list[tuple[Callable[..., Any], dict[str, Any]]] = [
     (f_dict_typed, obj({"counts": {"type": "object", "additionalProperties": I}}, ["counts"])),
     (
         f_dict_optional,
-        obj(
-            {"counts": {"anyOf": [{"type": "object", "additionalProperties": I}, NULL], "default": None}}, []
-        ),
+        obj({"counts": {"anyOf": [{"type": "object", "additionalProperties": I}, NULL], "default": None}}, []),
     ),
     (f_list_optional, obj({"tags": {"anyOf": [{"type": "array", "items": S}, NULL], "default": None}}, [])),
     (f_nested_model, obj({"address": ADDRESS}, ["address"])),

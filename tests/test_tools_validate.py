@@ -137,9 +137,7 @@ def test_defaults_fill_missing_optional_arguments() -> None:
 
 
 def test_model_tool_returns_an_instance() -> None:
-    booking = Tool.from_model(Booking).validate(
-        {"start": "2024-01-01T09:00:00", "room": str(uuid.UUID(int=1))}
-    )
+    booking = Tool.from_model(Booking).validate({"start": "2024-01-01T09:00:00", "room": str(uuid.UUID(int=1))})
     assert booking == Booking(start=datetime.datetime(2024, 1, 1, 9), room=uuid.UUID(int=1))
 
 
@@ -200,9 +198,7 @@ def test_missing_nested_key() -> None:
 
 
 def test_extra_top_level_key_is_rejected_not_dropped() -> None:
-    assert problems(WEATHER, {"city": "Paris", "foo": 1}) == [
-        ("$", "unexpected key `foo` (allowed: city, days)")
-    ]
+    assert problems(WEATHER, {"city": "Paris", "foo": 1}) == [("$", "unexpected key `foo` (allowed: city, days)")]
 
 
 @pytest.mark.parametrize(
@@ -350,9 +346,7 @@ def test_string_only_parameters_keep_numeric_looking_text() -> None:
         ({"city": "Paris", "days": "five"}, ("$.days", 'expected integer, got string "five"')),
     ],
 )
-def test_values_the_parser_could_not_coerce_are_reported(
-    arguments: dict[str, Any], expected: tuple[str, str]
-) -> None:
+def test_values_the_parser_could_not_coerce_are_reported(arguments: dict[str, Any], expected: tuple[str, str]) -> None:
     assert problems(WEATHER, arguments) == [expected]
 
 
@@ -387,9 +381,7 @@ def test_long_values_are_never_echoed() -> None:
 
 
 def test_long_enum_lists_are_cut() -> None:
-    t = Tool.from_schema(
-        "pick", {"type": "object", "properties": {"n": {"enum": list(range(30))}}, "required": ["n"]}
-    )
+    t = Tool.from_schema("pick", {"type": "object", "properties": {"n": {"enum": list(range(30))}}, "required": ["n"]})
     ((_, message),) = problems(t, {"n": 99})
     assert message == "expected one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, …, got integer 99"
 
@@ -442,9 +434,7 @@ def test_schema_tool_with_recursive_refs() -> None:
     schema = {
         "type": "object",
         "properties": {"tree": {"$ref": "#/$defs/T"}},
-        "$defs": {
-            "T": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/T"}}}}
-        },
+        "$defs": {"T": {"type": "object", "properties": {"kids": {"type": "array", "items": {"$ref": "#/$defs/T"}}}}},
     }
     t = Tool.from_schema("tree", schema)
     assert problems(t, {"tree": {"kids": [{"kids": [{"kids": 5}]}]}}) == [
@@ -481,10 +471,7 @@ def test_error_is_one_type_in_the_tree_and_a_value_error() -> None:
     assert err.problems == [
         ArgumentProblem("$.city", "string", "nothing", "missing required argument (expected string)")
     ]
-    assert (
-        str(err)
-        == "Invalid arguments for tool `get_weather`: `$.city`: missing required argument (expected string)"
-    )
+    assert str(err) == "Invalid arguments for tool `get_weather`: `$.city`: missing required argument (expected string)"
 
 
 def test_error_pickles() -> None:

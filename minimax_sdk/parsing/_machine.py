@@ -446,9 +446,7 @@ class Machine:
         self._block_invokes += 1
         tools = self._tools
         if tools is not None and name not in tools:
-            self._add_block(
-                InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name))
-            )
+            self._add_block(InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name)))
             return
         types = self._types_of(name)
         arguments: dict[str, Any] = {}

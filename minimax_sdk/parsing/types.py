@@ -196,10 +196,5 @@ class InvalidToolCallEvent:
 
 
 Event: TypeAlias = (
-    ReasoningDelta
-    | ContentDelta
-    | ToolCallStart
-    | ToolCallArgumentsDelta
-    | ToolCallEnd
-    | InvalidToolCallEvent
+    ReasoningDelta | ContentDelta | ToolCallStart | ToolCallArgumentsDelta | ToolCallEnd | InvalidToolCallEvent
 )

@@ -203,9 +203,7 @@ def resolve_dialect(
         if not isinstance(dialect.reasoning, ReasoningDetails):
             raise ValueError(f"reasoning_details_mode does not apply to dialect {dialect.name!r}")
         if reasoning_details_mode not in ("cumulative", "incremental"):
-            raise ValueError(
-                f"reasoning_details_mode must be cumulative or incremental: {reasoning_details_mode!r}"
-            )
+            raise ValueError(f"reasoning_details_mode must be cumulative or incremental: {reasoning_details_mode!r}")
         dialect = dataclasses.replace(dialect, reasoning=ReasoningDetails(reasoning_details_mode))
     if reasoning_field is not None:
         if not isinstance(dialect.reasoning, ReasoningField):

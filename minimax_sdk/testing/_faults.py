@@ -19,9 +19,7 @@ from ._turns import Turn
 
 __all__ = ["DONE_EVENT", "Fault", "Plan", "Reply", "deliver", "error_reply", "plan_for", "sse_event"]
 
-FaultKind = Literal[
-    "status", "base_resp", "disconnect", "reset", "stall", "malformed_sse", "truncated", "invalid_utf8"
-]
+FaultKind = Literal["status", "base_resp", "disconnect", "reset", "stall", "malformed_sse", "truncated", "invalid_utf8"]
 
 DONE_EVENT = b"data: [DONE]\n\n"
 INVALID_UTF8 = b"\xff\xfe\xfd"
@@ -54,9 +52,7 @@ def sse_event(payload: Any) -> bytes:
 
 def error_body(status: int, message: str | None = None) -> dict[str, Any]:
     """An OpenAI-style error object for ``status``."""
-    kind, code = _ERROR_KINDS.get(
-        status, ("server_error" if status >= 500 else "invalid_request_error", None)
-    )
+    kind, code = _ERROR_KINDS.get(status, ("server_error" if status >= 500 else "invalid_request_error", None))
     text = message or f"reference server: HTTP {status}"
     return {"error": {"message": text, "type": kind, "param": None, "code": code}}
 
@@ -118,9 +114,7 @@ class Fault:
         if body is None:
             body = error_body(code, message)
         raw = body if isinstance(body, bytes) else body.encode() if isinstance(body, str) else dumps(body)
-        return cls(
-            "status", http_status=code, headers=tuple(all_headers), body=raw, content_type=content_type
-        )
+        return cls("status", http_status=code, headers=tuple(all_headers), body=raw, content_type=content_type)
 
     @classmethod
     def base_resp(
@@ -287,9 +281,7 @@ async def deliver(
             return False
         await conn.send(reply.body)
         return True
-    await conn.send_head(
-        reply.status, [*head, ("cache-control", "no-cache"), ("transfer-encoding", "chunked")]
-    )
+    await conn.send_head(reply.status, [*head, ("cache-control", "no-cache"), ("transfer-encoding", "chunked")])
     return await _send_events(conn, plan, reply.events, chunk_delay)
 
 

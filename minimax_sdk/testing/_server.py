@@ -257,9 +257,7 @@ class ReferenceServer:
         loop = asyncio.new_event_loop()
         opened: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._loop = loop
-        self._thread = threading.Thread(
-            target=self._run, args=(loop, opened), name="reference-server", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, args=(loop, opened), name="reference-server", daemon=True)
         self._thread.start()
         try:
             opened.result(timeout=_START_TIMEOUT_S)
@@ -294,9 +292,7 @@ class ReferenceServer:
         thread.join(_STOP_TIMEOUT_S)
         self._loop = self._thread = None
 
-    async def serve(
-        self, stop: asyncio.Event, on_started: Callable[[ReferenceServer], None] | None = None
-    ) -> None:
+    async def serve(self, stop: asyncio.Event, on_started: Callable[[ReferenceServer], None] | None = None) -> None:
         """Serve on the running loop until ``stop`` is set; ``on_started`` runs once the port is open."""
         await self._open()
         try:
@@ -371,9 +367,7 @@ class ReferenceServer:
         try:
             request = await conn.read_request()
         except HttpError as exc:
-            await deliver(
-                conn, Plan(error_reply(exc.status, exc.message)), self._headers(0), keep_alive=False
-            )
+            await deliver(conn, Plan(error_reply(exc.status, exc.message)), self._headers(0), keep_alive=False)
             return False
         if request is None:
             return False

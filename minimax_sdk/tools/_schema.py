@@ -67,9 +67,7 @@ class ToolJsonSchema(GenerateJsonSchema):
         self._enums.append(schema["cls"])
         return super().enum_schema(schema)
 
-    def generate(
-        self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation"
-    ) -> JsonSchemaValue:
+    def generate(self, schema: core_schema.CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
         self._enums = []
         json_schema = super().generate(schema, mode)
         defs = json_schema.get("$defs", {})
@@ -156,9 +154,7 @@ def _parameter_field(param: inspect.Parameter, tool_name: str) -> tuple[Any, Any
     default = param.default
     infos = [default, *getattr(annotation, "__metadata__", ())]
     if any(isinstance(i, FieldInfo) and i.alias not in (None, param.name) for i in infos):
-        raise TypeError(
-            f"tool `{tool_name}`: parameter `{param.name}` has an alias; rename the parameter instead"
-        )
+        raise TypeError(f"tool `{tool_name}`: parameter `{param.name}` has an alias; rename the parameter instead")
     if default is param.empty:
         default = PydanticUndefined
     return typing.Annotated[annotation, Field(alias=param.name)], default
@@ -233,14 +229,10 @@ def model_binding(model: type[Any], tool_name: str) -> Binding:
     except PydanticUserError as exc:
         raise TypeError(f"tool `{tool_name}`: cannot use {model.__name__}: {exc.message}") from None
     except Exception as exc:  # pydantic raises several unrelated classes for unsupported types
-        raise TypeError(
-            f"tool `{tool_name}`: cannot build a JSON Schema for {model.__name__}: {exc}"
-        ) from exc
+        raise TypeError(f"tool `{tool_name}`: cannot build a JSON Schema for {model.__name__}: {exc}") from exc
     parameters = tidy_schema(raw)
     if parameters.get("type") != "object":
-        raise TypeError(
-            f"tool `{tool_name}`: {model.__name__} is not an object type (its schema: {parameters})"
-        )
+        raise TypeError(f"tool `{tool_name}`: {model.__name__} is not an object type (its schema: {parameters})")
     description = parameters.pop("description", "")
     parameters.setdefault("properties", {})
     parameters.setdefault("required", [])

@@ -66,9 +66,7 @@ class Tool:
     wrapped function directly, without validation.
     """
 
-    def __init__(
-        self, name: str, description: str, binding: Binding, func: Callable[..., Any] | None
-    ) -> None:
+    def __init__(self, name: str, description: str, binding: Binding, func: Callable[..., Any] | None) -> None:
         """Use the constructors (``from_function``, ``from_model``, ``from_schema``) rather than this."""
         self._name = _checked_name(name)
         self._description = description

@@ -339,10 +339,8 @@ def _unique(error: ValidationError) -> list[ArgumentProblem]:
 
 
 def _generic(error: ValidationError) -> list[ArgumentProblem]:
-    if error.validator is None:  # a ``false`` schema: nothing is allowed here
-        expected = "no value"
-    else:
-        expected = f"a value satisfying `{error.validator}` of the schema"
+    # a ``false`` schema (no validator) allows nothing here
+    expected = "no value" if error.validator is None else f"a value satisfying `{error.validator}` of the schema"
     return [_problem(json_path(error.absolute_path), expected, error.instance)]
 
 

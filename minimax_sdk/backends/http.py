@@ -1,0 +1,306 @@
+"""The OpenAI-compatible HTTP backend (httpx): MiniMax platform, NVIDIA API catalog, vLLM / SGLang servers.
+
+Non-streaming requests are retried under the :class:`~minimax_sdk._retry.RetryPolicy` with tenacity. A stream
+is retried only until its first token arrives; after that a broken stream raises
+:class:`~minimax_sdk.errors.StreamInterruptedError` carrying what was received. A stream the caller stops
+early closes its connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
+from .._sse import ServerSentEvent, SSEDecoder
+from .._tool_spec import ToolLike
+from ..config import Settings
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    ResponseValidationError,
+    StreamInterruptedError,
+    error_from_base_resp,
+    error_from_response,
+)
+from ..messages import ChatResponse, StreamEvent
+from ._normalize import StreamNormalizer, response_from_json
+from .dialects import Dialect, get_dialect
+
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-minimax-request-id", "trace-id")
+_PATH = "/chat/completions"
+
+
+def request_id_of(headers: httpx.Headers) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
+def transport_error(exc: httpx.HTTPError) -> APIError:
+    """An httpx transport failure as the SDK's exception (never carrying headers or keys)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"the request timed out ({type(exc).__name__})")
+    return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}")
+
+
+def decode_json(content: bytes, what: str) -> Any:
+    try:
+        return json.loads(content)
+    except UnicodeDecodeError as exc:
+        raise ResponseValidationError(f"{what} is not valid UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise ResponseValidationError(f"{what} is not valid JSON ({exc.msg} at offset {exc.pos})") from None
+
+
+def check_payload(data: Any, headers: httpx.Headers, secrets: tuple[str, ...]) -> Mapping[str, Any]:
+    """The body as a mapping, after raising the errors servers put inside HTTP 200 bodies.
+
+    MiniMax's ``base_resp`` errors map by their code; an OpenAI-style ``{"error": {...}}`` with no choices
+    (vLLM and SGLang send one inside a stream when generation fails) is a server error.
+    """
+    if not isinstance(data, Mapping):
+        raise ResponseValidationError("the response is not a JSON object")
+    lowered = {k.lower(): v for k, v in headers.items()}
+    error = error_from_base_resp(data, lowered, secrets=secrets)
+    if error is not None:
+        raise error
+    if isinstance(data.get("error"), Mapping) and not data.get("choices"):
+        code = data["error"].get("code")
+        status = code if isinstance(code, int) and 400 <= code < 600 else 500
+        raise error_from_response(status, lowered, json.dumps(data).encode(), secrets=secrets)
+    return data
+
+
+class _Common:
+    """What the sync and async backends share: settings, the dialect, headers, retry policy, parsing."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.dialect: Dialect = get_dialect(settings.backend)
+        self.policy: RetryPolicy = settings.retry_policy
+        self.secrets: tuple[str, ...] = (settings.api_key.get(),) if settings.api_key is not None else ()
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        if settings.api_key is not None:
+            headers["authorization"] = f"Bearer {settings.api_key.get()}"
+        self.headers = headers
+        self.timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
+        self.limits = httpx.Limits(
+            max_connections=settings.max_connections, max_keepalive_connections=settings.max_keepalive
+        )
+
+    def raise_for_status(self, resp: httpx.Response) -> None:
+        if resp.status_code >= 400:
+            headers = {k.lower(): v for k, v in resp.headers.items()}
+            raise error_from_response(resp.status_code, headers, resp.content, secrets=self.secrets)
+
+    def response(self, resp: httpx.Response, tools: Sequence[ToolLike] | None) -> ChatResponse:
+        self.raise_for_status(resp)
+        data = check_payload(decode_json(resp.content, "the response body"), resp.headers, self.secrets)
+        try:
+            return response_from_json(data, self.dialect, tools, request_id_of(resp.headers))
+        except ValueError as exc:
+            raise ResponseValidationError(f"unexpected response shape: {exc}") from None
+
+    def on_event(
+        self, sse: ServerSentEvent, normalizer: StreamNormalizer, headers: httpx.Headers
+    ) -> list[StreamEvent] | None:
+        """The events of one SSE event; None at ``[DONE]``."""
+        data = sse.data
+        if data == "[DONE]":
+            return None
+        chunk = check_payload(decode_json(data.encode(), "a stream event"), headers, self.secrets)
+        return normalizer.feed(chunk)
+
+    def interrupted(self, normalizer: StreamNormalizer, exc: APIError) -> APIError:
+        """After tokens arrived a failure is a StreamInterruptedError with what was received; before, as is."""
+        if not normalizer.delivered:
+            return exc
+        partial = normalizer.close()
+        error = StreamInterruptedError(f"the stream broke after output had arrived: {exc}")
+        error.partial = normalizer.response if normalizer.response is not None else partial
+        error.__cause__ = exc
+        return error
+
+    def next_delay(self, retries: int, exc: APIError) -> float | None:
+        if retries >= self.policy.max_retries or not is_retryable(exc):
+            return None
+        return retry_delay(self.policy, retries, exc)
+
+    def ended_early(self, normalizer: StreamNormalizer) -> APIError:
+        return self.interrupted(normalizer, APIConnectionError("the stream ended before [DONE]"))
+
+
+class HttpBackend(_Common):
+    """Blocking HTTP backend."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(settings)
+        self._own_client = http_client is None
+        self._client = http_client or httpx.Client(timeout=self.timeout, limits=self.limits)
+        self._url = settings.base_url.rstrip("/") + _PATH
+        self._sleep = sleep
+
+    def close(self) -> None:
+        if self._own_client:
+            self._client.close()
+
+    def _post(self, payload: bytes, tools: Sequence[ToolLike] | None) -> ChatResponse:
+        try:
+            resp = self._client.post(self._url, content=payload, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc) from None
+        return self.response(resp, tools)
+
+    def chat(self, body: Mapping[str, Any], tools: Sequence[ToolLike] | None) -> ChatResponse:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        for attempt in retrying(self.policy, sleep=self._sleep):
+            with attempt:
+                return self._post(payload, tools)
+        raise AssertionError("unreachable: the retry loop returns or raises")
+
+    def stream(self, body: Mapping[str, Any], tools: Sequence[ToolLike] | None) -> Iterator[StreamEvent]:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        retries = 0
+        while True:
+            normalizer = StreamNormalizer(self.dialect, tools)
+            try:
+                yield from self._stream_once(payload, normalizer)
+                return
+            except APIError as exc:
+                delay = None if normalizer.delivered else self.next_delay(retries, exc)
+                if delay is None:
+                    raise
+            retries += 1
+            self._sleep(delay)
+
+    def _stream_once(self, payload: bytes, normalizer: StreamNormalizer) -> Iterator[StreamEvent]:
+        request = self._client.build_request("POST", self._url, content=payload, headers=self.headers)
+        try:
+            resp = self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc) from None
+        try:
+            if resp.status_code >= 400:
+                resp.read()
+                self.raise_for_status(resp)
+            normalizer.set_request_id(request_id_of(resp.headers))
+            yield from self._read(resp, normalizer)
+        finally:
+            resp.close()
+
+    def _read(self, resp: httpx.Response, normalizer: StreamNormalizer) -> Iterator[StreamEvent]:
+        decoder = SSEDecoder()
+        try:
+            for chunk in resp.iter_bytes():
+                for sse in decoder.feed(chunk):
+                    events = self.on_event(sse, normalizer, resp.headers)
+                    if events is None:
+                        yield from normalizer.close()
+                        return
+                    yield from events
+            for sse in decoder.close():
+                events = self.on_event(sse, normalizer, resp.headers)
+                if events is None:
+                    yield from normalizer.close()
+                    return
+                yield from events
+        except httpx.HTTPError as exc:
+            raise self.interrupted(normalizer, transport_error(exc)) from None
+        except APIError as exc:
+            raise self.interrupted(normalizer, exc) from None
+        raise self.ended_early(normalizer)
+
+
+class AsyncHttpBackend(_Common):
+    """Asynchronous HTTP backend (asyncio)."""
+
+    def __init__(self, settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> None:
+        super().__init__(settings)
+        self._own_client = http_client is None
+        self._client = http_client or httpx.AsyncClient(timeout=self.timeout, limits=self.limits)
+        self._url = settings.base_url.rstrip("/") + _PATH
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self._client.aclose()
+
+    async def _post(self, payload: bytes, tools: Sequence[ToolLike] | None) -> ChatResponse:
+        try:
+            resp = await self._client.post(self._url, content=payload, headers=self.headers)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc) from None
+        return self.response(resp, tools)
+
+    async def chat(self, body: Mapping[str, Any], tools: Sequence[ToolLike] | None) -> ChatResponse:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        async for attempt in async_retrying(self.policy):
+            with attempt:
+                return await self._post(payload, tools)
+        raise AssertionError("unreachable: the retry loop returns or raises")
+
+    async def stream(self, body: Mapping[str, Any], tools: Sequence[ToolLike] | None) -> AsyncIterator[StreamEvent]:
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        retries = 0
+        while True:
+            normalizer = StreamNormalizer(self.dialect, tools)
+            try:
+                async for event in self._stream_once(payload, normalizer):
+                    yield event
+                return
+            except APIError as exc:
+                delay = None if normalizer.delivered else self.next_delay(retries, exc)
+                if delay is None:
+                    raise
+            retries += 1
+            await asyncio.sleep(delay)
+
+    async def _stream_once(self, payload: bytes, normalizer: StreamNormalizer) -> AsyncIterator[StreamEvent]:
+        request = self._client.build_request("POST", self._url, content=payload, headers=self.headers)
+        try:
+            resp = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc) from None
+        try:
+            if resp.status_code >= 400:
+                await resp.aread()
+                self.raise_for_status(resp)
+            normalizer.set_request_id(request_id_of(resp.headers))
+            decoder = SSEDecoder()
+            try:
+                async for chunk in resp.aiter_bytes():
+                    for sse in decoder.feed(chunk):
+                        events = self.on_event(sse, normalizer, resp.headers)
+                        if events is None:
+                            for event in normalizer.close():
+                                yield event
+                            return
+                        for event in events:
+                            yield event
+                for sse in decoder.close():
+                    events = self.on_event(sse, normalizer, resp.headers)
+                    for event in events if events is not None else normalizer.close():
+                        yield event
+                    if events is None:
+                        return
+            except httpx.HTTPError as exc:
+                raise self.interrupted(normalizer, transport_error(exc)) from None
+            except APIError as exc:
+                raise self.interrupted(normalizer, exc) from None
+            raise self.ended_early(normalizer)
+        finally:
+            await resp.aclose()
