@@ -56,7 +56,16 @@ def test_x_should_retry_overrides(status: int, header: str, retried: bool) -> No
 
 @pytest.mark.parametrize(
     ("code", "retried"),
-    [(1002, True), (1004, False), (1008, False), (1039, False), (2013, False), (1000, True), (1024, True), (9999, False)],
+    [
+        (1002, True),
+        (1004, False),
+        (1008, False),
+        (1039, False),
+        (2013, False),
+        (1000, True),
+        (1024, True),
+        (9999, False),
+    ],
 )
 def test_base_resp_errors(code: int, retried: bool) -> None:
     err = error_from_base_resp({"base_resp": {"status_code": code, "status_msg": "x"}}, {})
