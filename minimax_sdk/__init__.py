@@ -6,6 +6,17 @@ The public API is exactly :data:`__all__`; everything in a module whose name sta
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .agent import (
+    KeepEverything,
+    KeepFirstAndLast,
+    Limits,
+    RunDoneEvent,
+    RunHooks,
+    RunResult,
+    ToolEndEvent,
+    ToolStartEvent,
+    TurnStartEvent,
+)
 from .client import AsyncChatStream, AsyncMiniMax, ChatStream, MiniMax
 from .config import Settings, load_settings
 from .errors import (
@@ -89,6 +100,9 @@ __all__ = [
     "InternalServerError",
     "InvalidToolCall",
     "InvalidToolCallEvent",
+    "KeepEverything",
+    "KeepFirstAndLast",
+    "Limits",
     "Message",
     "MiniMax",
     "MiniMaxError",
@@ -100,6 +114,9 @@ __all__ = [
     "ReasoningBlock",
     "ReasoningDelta",
     "ResponseValidationError",
+    "RunDoneEvent",
+    "RunHooks",
+    "RunResult",
     "Settings",
     "StreamEvent",
     "StreamInterruptedError",
@@ -113,8 +130,11 @@ __all__ = [
     "ToolCallArgumentsDelta",
     "ToolCallEnd",
     "ToolCallStart",
+    "ToolEndEvent",
     "ToolMessage",
     "ToolResult",
+    "ToolStartEvent",
+    "TurnStartEvent",
     "Usage",
     "UsageEvent",
     "UserMessage",

@@ -12,7 +12,7 @@ goes back in the form the backend expects (interleaved thinking).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,10 +20,14 @@ from typing import Any
 import httpx
 
 from ._tool_spec import ToolLike
+from .agent._context import ContextPolicy
+from .agent._loop import Limits, Loop, as_runnable_tools
+from .agent._runner import adrive, drive
+from .agent._types import RunDoneEvent, RunEvent, RunHooks, RunResult
 from .backends._wire import request_body
 from .backends.http import AsyncHttpBackend, HttpBackend
 from .config import Settings, load_settings
-from .messages import ChatResponse, DoneEvent, MessageLike, StreamEvent, to_messages
+from .messages import ChatResponse, DoneEvent, Message, MessageLike, StreamEvent, to_messages
 
 ToolInput = ToolLike | Callable[..., Any]
 
@@ -214,6 +218,63 @@ class MiniMax(_ClientBase):
         tool_list = _as_tools(tools)
         return ChatStream(self._backend.stream(self._body(messages, tool_list, sampling, True), tool_list))
 
+    def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any],
+        limits: Limits | None = None,
+        context_policy: ContextPolicy | None = None,
+        hooks: RunHooks | None = None,
+        **sampling: Any,
+    ) -> RunResult:
+        """Run the agent loop until the model answers without tool calls or a limit is hit.
+
+        ``tools``: ``Tool`` objects, plain functions, or tool dicts with a ``"callable"``. Invalid calls and
+        tools that raise are answered with error results the model can act on; limits end the run with a
+        ``stop_reason``, not an exception. ``context_policy`` defaults to :class:`KeepFirstAndLast`.
+        """
+        for event in self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=False):
+            if isinstance(event, RunDoneEvent):
+                return event.result
+        raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
+
+    def run_stream(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any],
+        limits: Limits | None = None,
+        context_policy: ContextPolicy | None = None,
+        hooks: RunHooks | None = None,
+        **sampling: Any,
+    ) -> Iterator[RunEvent]:
+        """:meth:`run` as events: each turn's stream events, tool start/end events, then a RunDoneEvent."""
+        return self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=True)
+
+    def _run_events(
+        self,
+        messages: Iterable[MessageLike],
+        tools: Iterable[Any],
+        limits: Limits | None,
+        policy: ContextPolicy | None,
+        hooks: RunHooks | None,
+        sampling: dict[str, Any],
+        *,
+        streaming: bool,
+    ) -> Iterator[RunEvent]:
+        runnable = as_runnable_tools(tools)
+        loop = Loop(messages, runnable, limits or Limits(), policy, hooks)
+
+        def call_model(sent: list[Message]) -> Generator[StreamEvent, None, ChatResponse]:
+            if not streaming:
+                return self.chat(sent, tools=runnable, **sampling)
+            stream = self.stream(sent, tools=runnable, **sampling)
+            yield from stream
+            return stream.response
+
+        return drive(loop, call_model)
+
     def close(self) -> None:
         self._backend.close()
 
@@ -245,6 +306,58 @@ class AsyncMiniMax(_ClientBase):
     ) -> AsyncChatStream:
         tool_list = _as_tools(tools)
         return AsyncChatStream(self._backend.stream(self._body(messages, tool_list, sampling, True), tool_list))
+
+    async def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any],
+        limits: Limits | None = None,
+        context_policy: ContextPolicy | None = None,
+        hooks: RunHooks | None = None,
+        **sampling: Any,
+    ) -> RunResult:
+        """The async agent loop; see :meth:`MiniMax.run`. Async tools run on the event loop, sync ones in threads."""
+        async for event in self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=False):
+            if isinstance(event, RunDoneEvent):
+                return event.result
+        raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
+
+    def run_stream(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any],
+        limits: Limits | None = None,
+        context_policy: ContextPolicy | None = None,
+        hooks: RunHooks | None = None,
+        **sampling: Any,
+    ) -> AsyncIterator[RunEvent]:
+        """:meth:`run` as events (an async iterator)."""
+        return self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=True)
+
+    def _run_events(
+        self,
+        messages: Iterable[MessageLike],
+        tools: Iterable[Any],
+        limits: Limits | None,
+        policy: ContextPolicy | None,
+        hooks: RunHooks | None,
+        sampling: dict[str, Any],
+        *,
+        streaming: bool,
+    ) -> AsyncIterator[RunEvent]:
+        runnable = as_runnable_tools(tools)
+        loop = Loop(messages, runnable, limits or Limits(), policy, hooks)
+
+        async def call_model(sent: list[Message]) -> AsyncIterator[StreamEvent]:
+            if streaming:
+                async for event in self.stream(sent, tools=runnable, **sampling):
+                    yield event
+            else:
+                yield DoneEvent(await self.chat(sent, tools=runnable, **sampling))
+
+        return adrive(loop, call_model)
 
     async def aclose(self) -> None:
         await self._backend.aclose()

@@ -1,0 +1,81 @@
+"""Agent-loop overhead per turn, without a model or real tools.
+
+Run: ``.venv/bin/python benchmarks/agent_bench.py``. A stand-in backend returns a prepared response at once
+(each turn: 1 or 16 tool calls to a no-op tool), so what is timed is the loop's own work per turn: context
+policy (estimating the rendered prompt), request building, validating and invoking each call (a thread pool
+for parallel calls), and recording results. Figures are the best of 5 runs of 20 turns, in microseconds per
+turn, for the default policy (KeepFirstAndLast, which renders the prompt to estimate tokens) and for
+KeepEverything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from minimax_sdk import MiniMax, Settings
+from minimax_sdk.agent import KeepEverything, KeepFirstAndLast, Limits
+from minimax_sdk.messages import AssistantMessage, ChatResponse, Usage
+from minimax_sdk.parsing import ReasoningBlock, ToolCall
+
+TURNS = 20
+
+
+def lookup(key: str, limit: int = 10) -> str:
+    """A no-op tool.
+
+    Args:
+        key: What to look up.
+        limit: How many results.
+    """
+    return key
+
+
+class StandInBackend:
+    """Answers every request at once with ``calls`` tool calls (the loop stops at max_turns)."""
+
+    def __init__(self, calls: int) -> None:
+        self.calls = calls
+        self.n = 0
+
+    def chat(self, body: Mapping[str, Any], tools: Sequence[Any] | None) -> ChatResponse:
+        self.n += 1
+        blocks: list[Any] = [ReasoningBlock(f"Turn {self.n}: look up {self.calls} keys. " * 5)]
+        blocks += [ToolCall(f"call_{self.n}_{i}", "lookup", {"key": f"k{i}", "limit": 5}) for i in range(self.calls)]
+        return ChatResponse(AssistantMessage(tuple(blocks), "reasoning_content", "openai"), Usage(100, 50, 150))
+
+    def close(self) -> None:
+        pass
+
+
+def per_turn(calls: int, policy: Any) -> float:
+    best = float("inf")
+    for _ in range(5):
+        client = MiniMax(settings=Settings(backend="openai", model="m", base_url="http://127.0.0.1:9/v1", api_key=None))
+        client._backend = StandInBackend(calls)  # type: ignore[assignment]
+        start = time.perf_counter()
+        result = client.run(
+            [{"role": "user", "content": "go"}],
+            tools=[lookup],
+            limits=Limits(max_turns=TURNS, max_tool_calls=10_000),
+            context_policy=policy,
+        )
+        elapsed = time.perf_counter() - start
+        assert result.stop_reason == "max_turns"
+        assert result.tool_calls == TURNS * calls
+        best = min(best, elapsed)
+    return best / TURNS * 1e6
+
+
+def main() -> None:
+    print(f"agent-loop overhead, microseconds per turn (best of 5 runs of {TURNS} turns)")
+    print(f"{'calls per turn':>15} {'KeepFirstAndLast':>18} {'KeepEverything':>16}")
+    for calls in (1, 16):
+        a = per_turn(calls, KeepFirstAndLast())
+        b = per_turn(calls, KeepEverything())
+        print(f"{calls:>15} {a:>18,.0f} {b:>16,.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""The agent loop's bookkeeping, shared by the blocking and the async runner: limits, the transcript,
+turning a response into the calls to run, and tool results into messages.
+
+Nothing here does I/O; ``_runner.py`` calls the model and runs the tools.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..messages import AssistantMessage, ChatResponse, Message, MessageLike, ToolMessage, Usage, to_messages
+from ..parsing import Block, InvalidToolCall, ToolCall
+from ..tools import Tool, ToolResult
+from ._context import ContextPolicy, KeepFirstAndLast
+from ._types import RunHooks, RunResult, StopReason
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """When a run stops: model calls, tool calls, seconds, and failed calls in a row per tool."""
+
+    max_turns: int = 50
+    max_tool_calls: int = 500
+    time_budget: float | None = None
+    max_tool_retries: int = 3
+    concurrency: int = 8
+
+    def __post_init__(self) -> None:
+        for name in ("max_turns", "max_tool_calls", "max_tool_retries", "concurrency"):
+            if getattr(self, name) < (0 if name == "max_tool_retries" else 1):
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.time_budget is not None and self.time_budget <= 0:
+            raise ValueError(f"time_budget must be positive seconds, got {self.time_budget}")
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One call of a turn: the tool to run with its arguments, or the error to answer it with."""
+
+    call: ToolCall
+    tool: Tool | None
+    error: str | None = None
+
+
+def as_runnable_tools(tools: Iterable[Any]) -> list[Tool]:
+    """Tools the loop can execute: ``Tool`` objects with a function, plain functions, or tool dicts with a
+    ``"callable"`` (or ``"func"``) key beside the definition."""
+    out: list[Tool] = []
+    for item in tools:
+        if isinstance(item, Tool):
+            tool = item
+        elif isinstance(item, Mapping):
+            func = item.get("callable") or item.get("func")
+            function = item.get("function")
+            spec: Mapping[str, Any] = function if isinstance(function, Mapping) else item
+            if func is None:
+                raise ValueError(f"tool {spec.get('name')!r} has no 'callable': the loop cannot run it")
+            tool = Tool.from_schema(
+                spec["name"], spec.get("parameters") or {}, description=spec.get("description") or "", func=func
+            )
+        elif callable(item):
+            tool = Tool.from_function(item)
+        else:
+            raise TypeError(f"a tool must be a Tool, a function or a dict with a callable, got {type(item).__name__}")
+        if tool.func is None:
+            raise ValueError(f"tool {tool.name!r} has no function: the loop cannot run it")
+        out.append(tool)
+    names = [t.name for t in out]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two tools share a name: {sorted(n for n in names if names.count(n) > 1)[0]!r}")
+    return out
+
+
+def _invalid_text(invalid: InvalidToolCall, known: Sequence[str]) -> str:
+    if invalid.reason == "unknown_tool":
+        return f"Error: there is no tool named `{invalid.name}`. Available tools: {', '.join(known) or 'none'}."
+    if invalid.reason == "truncated":
+        return (
+            "Error: your tool call was cut off before it ended, so it was not run. "
+            "Call the tool again with the complete call, and keep long arguments shorter."
+        )
+    return (
+        f"Error: your tool call could not be read ({invalid.detail}), so it was not run. "
+        "Write it again: one <invoke name=...> per call, each argument in its own <parameter name=...>."
+    )
+
+
+def _for_history(message: AssistantMessage) -> AssistantMessage:
+    """The message as the transcript keeps it: an unreadable call stands as a call with no arguments, so the
+    error result that answers it has a call to follow (M2 pairs results with calls by position)."""
+    if not message.invalid_tool_calls:
+        return message
+    blocks: list[Block] = [
+        ToolCall(b.id, b.name or "invalid_tool_call", {}) if isinstance(b, InvalidToolCall) else b
+        for b in message.blocks
+    ]
+    return AssistantMessage(
+        tuple(blocks),
+        reasoning_channel=message.reasoning_channel,
+        dialect=message.dialect,
+        reasoning_details=message.reasoning_details,
+    )
+
+
+class Loop:
+    """The state of one run."""
+
+    def __init__(
+        self,
+        messages: Iterable[MessageLike],
+        tools: Sequence[Tool],
+        limits: Limits,
+        policy: ContextPolicy | None,
+        hooks: RunHooks | None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.transcript: list[Message] = to_messages(messages)
+        self.tools = {t.name: t for t in tools}
+        self.tool_list = list(tools)
+        self.limits = limits
+        self.policy = policy if policy is not None else KeepFirstAndLast()
+        self.hooks = hooks or RunHooks()
+        self.clock = clock or _monotonic
+        self.started = self.clock()
+        self.usage = Usage()
+        self.turns = 0
+        self.calls = 0
+        self.failures: dict[str, int] = {}
+
+    def _time_left(self) -> bool:
+        budget = self.limits.time_budget
+        return budget is None or self.clock() - self.started < budget
+
+    def before_turn(self) -> tuple[StopReason, str] | None:
+        """A stop before the next model call, or None to go on (then the turn counter advances)."""
+        if self.turns >= self.limits.max_turns:
+            return "max_turns", f"{self.limits.max_turns} model calls made"
+        if not self._time_left():
+            return "time_budget", f"{self.limits.time_budget} s spent"
+        self.turns += 1
+        return None
+
+    def to_send(self) -> list[Message]:
+        messages = self.policy.apply(self.transcript, self.tool_list)
+        self.hooks.on_turn_start(self.turns, messages)
+        return messages
+
+    def accept(self, response: ChatResponse) -> list[PlannedCall] | None:
+        """Record a response; the calls to run, or None when the model answered without calling a tool."""
+        self.hooks.on_response(self.turns, response)
+        if response.usage is not None:
+            self.usage = self.usage + response.usage
+            self.hooks.on_usage(response.usage, self.usage)
+        message = response.message
+        self.transcript.append(_for_history(message))
+        known = sorted(self.tools)
+        planned: list[PlannedCall] = []
+        for block in message.blocks:
+            if isinstance(block, InvalidToolCall):
+                placeholder = ToolCall(block.id, block.name or "invalid_tool_call", {})
+                planned.append(PlannedCall(placeholder, None, _invalid_text(block, known)))
+            elif isinstance(block, ToolCall):
+                tool = self.tools.get(block.name)
+                error = (
+                    None if tool else _invalid_text(InvalidToolCall(block.id, block.name, "", "unknown_tool"), known)
+                )
+                planned.append(PlannedCall(block, tool, error))
+        return planned or None
+
+    def before_tools(self, planned: Sequence[PlannedCall]) -> tuple[StopReason, str] | None:
+        if self.calls + len(planned) > self.limits.max_tool_calls:
+            return "max_tool_calls", f"{self.limits.max_tool_calls} tool calls allowed, {self.calls} made"
+        if not self._time_left():
+            return "time_budget", f"{self.limits.time_budget} s spent"
+        return None
+
+    def record(self, planned: Sequence[PlannedCall], results: Sequence[ToolResult]) -> tuple[StopReason, str] | None:
+        """Append the results in call order; a stop when a tool failed more times in a row than allowed."""
+        self.calls += len(planned)
+        over: str | None = None
+        for item, result in zip(planned, results, strict=True):
+            self.transcript.append(ToolMessage(item.call.id, result.text, item.call.name))
+            name = item.call.name
+            self.failures[name] = self.failures.get(name, 0) + 1 if result.is_error else 0
+            if self.failures[name] > self.limits.max_tool_retries and over is None:
+                over = name
+        if over is not None:
+            return "tool_retry_limit", f"calls to `{over}` failed {self.failures[over]} times in a row"
+        return None
+
+    def result(self, reason: StopReason, detail: str) -> RunResult:
+        last = next((m for m in reversed(self.transcript) if isinstance(m, AssistantMessage)), None)
+        return RunResult(
+            messages=self.transcript,
+            final_answer=last.content if last is not None else "",
+            usage=self.usage,
+            stop_reason=reason,
+            turns=self.turns,
+            tool_calls=self.calls,
+            detail=detail,
+        )
