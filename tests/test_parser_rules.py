@@ -424,6 +424,17 @@ def test_5_3_text_inside_an_invoke_outside_parameters_is_malformed() -> None:
     assert out.tool_calls == []
 
 
+def test_a_tag_head_holding_another_tag_is_not_a_head() -> None:
+    # found by the no-loss property: the name "X" of the inner tag must not vanish into the outer head
+    invoke = '<invoke name="f"><parameter name=<parameter name="X"></parameter>\n</invoke>'
+    out = parse(block(invoke + "\n"))
+    [bad] = out.invalid_tool_calls
+    assert (bad.reason, bad.raw) == ("malformed", invoke)
+    out = parse(block('<invoke name=<invoke name="g">\n</invoke>\n'))
+    assert [c.name for c in out.tool_calls] == ["g"]
+    assert out.content == "<invoke name="
+
+
 def test_5_3_invoke_without_a_name_is_malformed() -> None:
     out = parse(block('<invoke name="">\n</invoke>\n'))
     assert [c.reason for c in out.invalid_tool_calls] == ["malformed"]

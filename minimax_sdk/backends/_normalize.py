@@ -209,7 +209,7 @@ class StreamNormalizer:
             self._model = chunk["model"]
         if self._id is None and isinstance(chunk.get("id"), str):
             self._id = chunk["id"]
-        usage = usage_from(chunk.get("usage"))
+        usage = usage_from(chunk["usage"]) if "usage" in chunk else None
         choices = chunk.get("choices")
         if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
             choice = choices[0]

@@ -9,10 +9,12 @@ early closes its connection.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import Any, NoReturn
 
 import httpx
 
@@ -28,6 +30,7 @@ from ..errors import (
     StreamInterruptedError,
     error_from_base_resp,
     error_from_response,
+    redact,
 )
 from ..messages import ChatResponse, StreamEvent
 from ._normalize import StreamNormalizer, response_from_json
@@ -35,6 +38,7 @@ from .dialects import Dialect, get_dialect
 
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-minimax-request-id", "trace-id")
 _PATH = "/chat/completions"
+_log = logging.getLogger("minimax_sdk")
 
 
 def request_id_of(headers: httpx.Headers) -> str | None:
@@ -52,13 +56,19 @@ def transport_error(exc: httpx.HTTPError) -> APIError:
     return APIConnectionError(f"connection failed: {type(exc).__name__}: {exc}")
 
 
-def decode_json(content: bytes, what: str) -> Any:
+def decode_json(content: bytes | str, what: str, request_id: str | None = None) -> Any:
     try:
         return json.loads(content)
     except UnicodeDecodeError as exc:
-        raise ResponseValidationError(f"{what} is not valid UTF-8 (byte {exc.start})") from None
+        raise ResponseValidationError(f"{what} is not valid UTF-8 (byte {exc.start})", request_id=request_id) from None
     except json.JSONDecodeError as exc:
-        raise ResponseValidationError(f"{what} is not valid JSON ({exc.msg} at offset {exc.pos})") from None
+        message = f"{what} is not valid JSON ({exc.msg} at offset {exc.pos})"
+        raise ResponseValidationError(message, request_id=request_id) from None
+
+
+def is_json(headers: httpx.Headers) -> bool:
+    """Whether the body is JSON (a streamed request answered so carries an error, not events)."""
+    return "json" in headers.get("content-type", "").split(";", 1)[0].lower()
 
 
 def check_payload(data: Any, headers: httpx.Headers, secrets: tuple[str, ...]) -> Mapping[str, Any]:
@@ -67,9 +77,11 @@ def check_payload(data: Any, headers: httpx.Headers, secrets: tuple[str, ...]) -
     MiniMax's ``base_resp`` errors map by their code; an OpenAI-style ``{"error": {...}}`` with no choices
     (vLLM and SGLang send one inside a stream when generation fails) is a server error.
     """
+    if type(data) is dict and "base_resp" not in data and "error" not in data:
+        return data  # the common case, checked first: copying the headers costs more than the rest of a chunk
     if not isinstance(data, Mapping):
         raise ResponseValidationError("the response is not a JSON object")
-    lowered = {k.lower(): v for k, v in headers.items()}
+    lowered = {k.lower(): redact(v, secrets) for k, v in headers.items()}  # a header may echo the key
     error = error_from_base_resp(data, lowered, secrets=secrets)
     if error is not None:
         raise error
@@ -99,16 +111,24 @@ class _Common:
 
     def raise_for_status(self, resp: httpx.Response) -> None:
         if resp.status_code >= 400:
-            headers = {k.lower(): v for k, v in resp.headers.items()}
+            headers = {k.lower(): redact(v, self.secrets) for k, v in resp.headers.items()}  # may echo the key
             raise error_from_response(resp.status_code, headers, resp.content, secrets=self.secrets)
 
     def response(self, resp: httpx.Response, tools: Sequence[ToolLike] | None) -> ChatResponse:
         self.raise_for_status(resp)
-        data = check_payload(decode_json(resp.content, "the response body"), resp.headers, self.secrets)
+        request_id = request_id_of(resp.headers)
+        data = check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
         try:
-            return response_from_json(data, self.dialect, tools, request_id_of(resp.headers))
+            return response_from_json(data, self.dialect, tools, request_id)
         except ValueError as exc:
-            raise ResponseValidationError(f"unexpected response shape: {exc}") from None
+            raise ResponseValidationError(f"unexpected response shape: {exc}", request_id=request_id) from None
+
+    def raise_for_json(self, resp: httpx.Response) -> None:
+        """A streamed request answered with a JSON body (read already): raise the error it carries, an HTTP
+        error or a ``base_resp`` error inside HTTP 200 (MiniMax sends those as JSON even to a stream)."""
+        self.raise_for_status(resp)
+        request_id = request_id_of(resp.headers)
+        check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
 
     def on_event(
         self, sse: ServerSentEvent, normalizer: StreamNormalizer, headers: httpx.Headers
@@ -117,26 +137,46 @@ class _Common:
         data = sse.data
         if data == "[DONE]":
             return None
-        chunk = check_payload(decode_json(data.encode(), "a stream event"), headers, self.secrets)
+        chunk = check_payload(decode_json(data, "a stream event"), headers, self.secrets)
         return normalizer.feed(chunk)
 
-    def interrupted(self, normalizer: StreamNormalizer, exc: APIError) -> APIError:
-        """After tokens arrived a failure is a StreamInterruptedError with what was received; before, as is."""
+    def interrupted(self, normalizer: StreamNormalizer, exc: APIError, request_id: str | None) -> APIError:
+        """After tokens arrived a failure is a StreamInterruptedError with what was received; before, as is.
+        Either carries the response's ``request_id``."""
+        if exc.request_id is None:
+            exc.request_id = request_id
         if not normalizer.delivered:
             return exc
         partial = normalizer.close()
-        error = StreamInterruptedError(f"the stream broke after output had arrived: {exc}")
+        error = StreamInterruptedError(f"the stream broke after output had arrived: {exc}", request_id=request_id)
         error.partial = normalizer.response if normalizer.response is not None else partial
         error.__cause__ = exc
         return error
 
+    def raise_interrupted(self, normalizer: StreamNormalizer, exc: APIError, request_id: str | None) -> NoReturn:
+        """Raise :meth:`interrupted`'s error, chained to ``exc`` when it wraps it (never to an httpx error,
+        whose request holds the API key)."""
+        error = self.interrupted(normalizer, exc, request_id)
+        raise error from error.__cause__
+
     def next_delay(self, retries: int, exc: APIError) -> float | None:
+        """The wait before retrying a stream (logged as the chat retries are); None to give up."""
         if retries >= self.policy.max_retries or not is_retryable(exc):
             return None
-        return retry_delay(self.policy, retries, exc)
+        delay = retry_delay(self.policy, retries, exc)
+        if delay is not None:
+            _log.info(
+                "retrying request in %.2f s (attempt %d of %d): %s: %s",
+                delay,
+                retries + 2,
+                self.policy.max_retries + 1,
+                type(exc).__name__,
+                exc,
+            )
+        return delay
 
-    def ended_early(self, normalizer: StreamNormalizer) -> APIError:
-        return self.interrupted(normalizer, APIConnectionError("the stream ended before [DONE]"))
+    def ended_early(self, normalizer: StreamNormalizer, request_id: str | None) -> APIError:
+        return self.interrupted(normalizer, APIConnectionError("the stream ended before [DONE]"), request_id)
 
 
 class HttpBackend(_Common):
@@ -195,9 +235,9 @@ class HttpBackend(_Common):
         except httpx.HTTPError as exc:
             raise transport_error(exc) from None
         try:
-            if resp.status_code >= 400:
+            if resp.status_code >= 400 or is_json(resp.headers):
                 resp.read()
-                self.raise_for_status(resp)
+                self.raise_for_json(resp)
             normalizer.set_request_id(request_id_of(resp.headers))
             yield from self._read(resp, normalizer)
         finally:
@@ -205,6 +245,7 @@ class HttpBackend(_Common):
 
     def _read(self, resp: httpx.Response, normalizer: StreamNormalizer) -> Iterator[StreamEvent]:
         decoder = SSEDecoder()
+        request_id = request_id_of(resp.headers)
         try:
             for chunk in resp.iter_bytes():
                 for sse in decoder.feed(chunk):
@@ -220,10 +261,10 @@ class HttpBackend(_Common):
                     return
                 yield from events
         except httpx.HTTPError as exc:
-            raise self.interrupted(normalizer, transport_error(exc)) from None
+            self.raise_interrupted(normalizer, transport_error(exc), request_id)
         except APIError as exc:
-            raise self.interrupted(normalizer, exc) from None
-        raise self.ended_early(normalizer)
+            self.raise_interrupted(normalizer, exc, request_id)
+        raise self.ended_early(normalizer, request_id)
 
 
 class AsyncHttpBackend(_Common):
@@ -259,8 +300,10 @@ class AsyncHttpBackend(_Common):
         while True:
             normalizer = StreamNormalizer(self.dialect, tools)
             try:
-                async for event in self._stream_once(payload, normalizer):
-                    yield event
+                # closed here, not by the garbage collector, so closing the stream closes the connection
+                async with contextlib.aclosing(self._stream_once(payload, normalizer)) as events:
+                    async for event in events:
+                        yield event
                 return
             except APIError as exc:
                 delay = None if normalizer.delivered else self.next_delay(retries, exc)
@@ -269,17 +312,18 @@ class AsyncHttpBackend(_Common):
             retries += 1
             await asyncio.sleep(delay)
 
-    async def _stream_once(self, payload: bytes, normalizer: StreamNormalizer) -> AsyncIterator[StreamEvent]:
+    async def _stream_once(self, payload: bytes, normalizer: StreamNormalizer) -> AsyncGenerator[StreamEvent, None]:
         request = self._client.build_request("POST", self._url, content=payload, headers=self.headers)
         try:
             resp = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise transport_error(exc) from None
         try:
-            if resp.status_code >= 400:
+            if resp.status_code >= 400 or is_json(resp.headers):
                 await resp.aread()
-                self.raise_for_status(resp)
-            normalizer.set_request_id(request_id_of(resp.headers))
+                self.raise_for_json(resp)
+            request_id = request_id_of(resp.headers)
+            normalizer.set_request_id(request_id)
             decoder = SSEDecoder()
             try:
                 async for chunk in resp.aiter_bytes():
@@ -298,9 +342,9 @@ class AsyncHttpBackend(_Common):
                     if events is None:
                         return
             except httpx.HTTPError as exc:
-                raise self.interrupted(normalizer, transport_error(exc)) from None
+                self.raise_interrupted(normalizer, transport_error(exc), request_id)
             except APIError as exc:
-                raise self.interrupted(normalizer, exc) from None
-            raise self.ended_early(normalizer)
+                self.raise_interrupted(normalizer, exc, request_id)
+            raise self.ended_early(normalizer, request_id)
         finally:
             await resp.aclose()

@@ -70,8 +70,11 @@ def lookahead(buf: str, i: int, tags: tuple[str, ...], final: bool) -> int:
 
 
 def head_end(buf: str, i: int, final: bool) -> int:
-    """Index just past the ``>`` of the tag head starting at ``i``; -1 to wait for more; -2 if not a head."""
+    """Index just past the ``>`` of the tag head starting at ``i``; -1 to wait for more; -2 if not a head
+    (no ``>`` within :data:`HEAD_MAX` characters, or a ``<`` before it)."""
     j = buf.find(">", i, i + HEAD_MAX)
+    if buf.find("<", i + 1, j if j >= 0 else i + HEAD_MAX) >= 0:
+        return -2  # another tag starts inside: this is not a head (its characters stay text)
     if j >= 0:
         return j + 1
     if final or len(buf) - i >= HEAD_MAX:

@@ -155,6 +155,7 @@ class ReferenceServer:
         host: str = "127.0.0.1",
         port: int = 0,
         backlog: int = 2048,
+        responder: Callable[[dict[str, Any]], Turn | None] | None = None,
     ) -> None:
         if chunk_chars < 1:
             raise ValueError("chunk_chars must be at least 1")
@@ -171,6 +172,9 @@ class ReferenceServer:
         self._wanted_port = port
         self._backlog = backlog
         self._model_info = dict(model_info or {})
+        self.responder = responder
+        """Decides the turn for a request that finds the script empty (called on the server's thread with the
+        parsed body); None from it, or no responder, serves the echo turn."""
         self._state = _State()
         self._port: int | None = None
         self._ready_at = 0.0
@@ -427,7 +431,14 @@ class ReferenceServer:
         if fault is not None and not fault.needs_turn:
             return _Exchange(plan_for(fault, Reply(), streaming=streaming))
         scripted = self._state.take_turn()
-        turn = scripted if scripted is not None else echo_turn(user_text())
+        turn = scripted
+        if turn is None and self.responder is not None:
+            try:
+                turn = self.responder(payload)
+            except Exception as exc:  # the responder is test code: its failure is the server's 500
+                return _Exchange(Plan(error_reply(500, f"responder failed: {type(exc).__name__}: {exc}")))
+        if turn is None:
+            turn = echo_turn(user_text())
         if fault is not None:
             turn = fault.prepare_turn(turn)
         try:
