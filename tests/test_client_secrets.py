@@ -9,8 +9,8 @@ DEBUG during a failing, retried request whose error bodies echo it.
 What httpx and httpcore log: ``httpx`` logs one INFO line per request (method, URL, status line); httpcore
 logs connection and HTTP/1.1 events at DEBUG, requests only as ``<Request [b'POST']>`` (no headers) but
 responses with all their headers. So the request's ``Authorization`` header never reaches a log; a key the
-server echoes in a *response header* does, through httpcore, which the SDK does not filter (see the xfail
-test at the end).
+server echoes in a *response header* would, through httpcore: the SDK's log filter
+(``minimax_sdk._log_redaction``) rewrites such records (the test at the end).
 """
 
 from __future__ import annotations
@@ -275,13 +275,6 @@ def test_key_not_in_debug_logs_of_a_failing_retried_request(
             _assert_no_key(text, f"a log record of {record.name}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="httpcore logs every response header at DEBUG (receive_response_headers.complete); a key the "
-    "server echoes in a response header reaches that log line. The SDK redacts what it builds (exceptions, "
-    "its own logs) but installs no filter on third-party loggers; the request's own Authorization header "
-    "is never logged.",
-)
 def test_key_echoed_in_a_response_header_stays_out_of_httpcore_debug_logs(
     server: ReferenceServer, caplog: pytest.LogCaptureFixture
 ) -> None:

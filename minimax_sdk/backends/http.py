@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 import httpx
 
+from .._log_redaction import register_secret
 from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
 from .._sse import ServerSentEvent, SSEDecoder
 from .._tool_spec import ToolLike
@@ -100,6 +101,8 @@ class _Common:
         self.dialect: Dialect = get_dialect(settings.backend)
         self.policy: RetryPolicy = settings.retry_policy
         self.secrets: tuple[str, ...] = (settings.api_key.get(),) if settings.api_key is not None else ()
+        for secret in self.secrets:
+            register_secret(secret)
         headers = {"content-type": "application/json", "accept": "application/json"}
         if settings.api_key is not None:
             headers["authorization"] = f"Bearer {settings.api_key.get()}"
