@@ -422,8 +422,15 @@ class Machine:
         if m is None or t.lookahead(buf, m.end(), _AFTER_INVOKE, final) != t.MATCH:
             return False
         if self._events is None:
-            self._quick_call(buf, m)
-            return True
+            while True:  # consecutive template-layout invokes, without going back through the state loop
+                self._quick_call(buf, m)
+                nxt = m.end()
+                if not buf.startswith('\n<invoke name="', nxt):
+                    return True
+                following = _FAST_INVOKE.match(buf, nxt + 1)
+                if following is None or t.lookahead(buf, following.end(), _AFTER_INVOKE, final) != t.MATCH:
+                    return True
+                m = following
         self._open_invoke(buf[k : m.start(2) - 1])
         call = self._call
         assert call is not None

@@ -43,16 +43,23 @@ def match_tag(buf: str, i: int, tag: str, final: bool) -> int:
     return NONE
 
 
+_LONGEST = max(len(t) for t in (THINK_OPEN, THINK_CLOSE, BLOCK_OPEN, BLOCK_CLOSE, INVOKE_OPEN, INVOKE_CLOSE))
+_LONGEST = max(_LONGEST, len(PARAM_OPEN), len(PARAM_CLOSE))
+
+
 def match_any(buf: str, i: int, tags: tuple[str, ...], final: bool) -> tuple[int, str]:
     """The first of ``tags`` at ``i``: (MATCH, tag), (PARTIAL, "") if one may still come, else (NONE, "")."""
-    partial = False
+    if buf.startswith(tags, i):
+        for tag in tags:
+            if buf.startswith(tag, i):
+                return MATCH, tag
+    if final or len(buf) - i >= _LONGEST:
+        return NONE, ""
+    rest = buf[i:]
     for tag in tags:
-        status = match_tag(buf, i, tag, final)
-        if status == MATCH:
-            return MATCH, tag
-        if status == PARTIAL:
-            partial = True
-    return (PARTIAL, "") if partial else (NONE, "")
+        if tag.startswith(rest):
+            return PARTIAL, ""
+    return NONE, ""
 
 
 def lookahead(buf: str, i: int, tags: tuple[str, ...], final: bool) -> int:
