@@ -51,6 +51,7 @@ class SSEDecoder:
     __slots__ = (
         "_cr_pending",
         "_data",
+        "_error",
         "_event",
         "_event_retry",
         "_fed",
@@ -69,6 +70,7 @@ class SSEDecoder:
         self._reset()
 
     def _reset(self) -> None:
+        self._error: ResponseValidationError | None = None  # raised at the next call (events before it went out)
         self._partial: list[bytes] = []  # an unfinished line, in pieces
         self._cr_pending = False  # the last chunk ended in CR: a LF opening the next one ends no line
         self._data: list[str] = []
@@ -81,7 +83,13 @@ class SSEDecoder:
         self.retry = None
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        """Decode ``chunk``; return the events it completes (often none or one)."""
+        """Decode ``chunk``; return the events it completes (often none or one).
+
+        Invalid UTF-8 raises :class:`ResponseValidationError`: the events complete before the bad bytes are
+        returned first, and the error comes from the next call (``feed`` or ``close``), so what is delivered
+        does not depend on how the bytes were split into chunks."""
+        if self._error is not None:
+            raise self._error
         size = len(chunk)
         if not size:
             return []
@@ -117,11 +125,19 @@ class SSEDecoder:
     def close(self) -> list[ServerSentEvent]:
         """End of stream: decode an unfinished last line and dispatch a last event that had no blank line
         after it. The decoder is then empty and may be fed a new stream."""
+        if self._error is not None:
+            error = self._error
+            self._reset()
+            raise error
         events: list[ServerSentEvent] = []
         if self._partial:
             block = b"".join(self._partial) + b"\n"
             self._partial = []
             events = self._decode_lines(block, self._line_start)
+            if self._error is not None:  # the stream ends with bad bytes: nothing comes after to carry them
+                error = self._error
+                self._reset()
+                raise error
         if self._data:
             events.append(ServerSentEvent(self._event, "\n".join(self._data), self.last_event_id, self._event_retry))
         self._reset()
@@ -132,7 +148,11 @@ class SSEDecoder:
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _invalid_utf8(block, offset, exc) from None
+            error = _invalid_utf8(block, offset, exc)
+            good = max(block.rfind(b"\n", 0, exc.start), block.rfind(b"\r", 0, exc.start)) + 1
+            events = self._decode_lines(block[:good], offset) if good else []
+            self._error = error
+            return events
         if not self._started:
             self._started = True
             if text.startswith("\ufeff"):

@@ -21,6 +21,12 @@ def decode_all(decoder: SSEDecoder, *chunks: bytes) -> None:
         decoder.feed(chunk)
 
 
+def feed_then_close(decoder: SSEDecoder, delivered: list[ServerSentEvent], *chunks: bytes) -> None:
+    for chunk in chunks:
+        delivered += decoder.feed(chunk)
+    delivered += decoder.close()
+
+
 def data_of(events: list[ServerSentEvent]) -> list[str]:
     return [e.data for e in events]
 
@@ -186,9 +192,11 @@ def test_bom_only_at_the_start() -> None:
 def test_invalid_utf8_names_the_offset_whatever_the_chunking() -> None:
     stream = b"data: ok\n\ndata: caf\xe9!\n\n"
     for cut in range(len(stream) + 1):
-        decoder = SSEDecoder()
+        delivered: list[ServerSentEvent] = []
         with pytest.raises(ResponseValidationError, match=r"byte offset 19 \(bytes e9"):
-            decode_all(decoder, stream[:cut], stream[cut:])
+            feed_then_close(SSEDecoder(), delivered, stream[:cut], stream[cut:])
+        # the event before the bad bytes is delivered however the stream was cut
+        assert data_of(delivered) == ["ok"]
 
 
 def test_truncated_character_at_close_raises() -> None:
