@@ -150,9 +150,9 @@ class SSEDecoder:
         except UnicodeDecodeError as exc:
             error = _invalid_utf8(block, offset, exc)
             good = max(block.rfind(b"\n", 0, exc.start), block.rfind(b"\r", 0, exc.start)) + 1
-            events = self._decode_lines(block[:good], offset) if good else []
+            before = self._decode_lines(block[:good], offset) if good else []
             self._error = error
-            return events
+            return before
         if not self._started:
             self._started = True
             if text.startswith("\ufeff"):

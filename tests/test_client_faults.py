@@ -437,19 +437,8 @@ def delivered_text(events: list[StreamEvent]) -> tuple[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "MINIMAX_API_KEY",
-        "NVIDIA_API_KEY",
-        "OPENAI_API_KEY",
-        "MINIMAX_BASE_URL",
-        "MINIMAX_BACKEND",
-        "MINIMAX_CONFIG",
-        "MINIMAX_MAX_RETRIES",
-        "MINIMAX_TIMEOUT",
-        "MINIMAX_MAX_RETRY_AFTER",
-    ):
-        monkeypatch.delenv(name, raising=False)
+def _no_env(clean_env: None) -> None:
+    """Every test here builds clients from arguments only."""
 
 
 @pytest.fixture

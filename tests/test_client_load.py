@@ -34,18 +34,8 @@ def open_fds() -> int:
 
 
 @pytest.fixture(autouse=True)
-def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "MINIMAX_API_KEY",
-        "NVIDIA_API_KEY",
-        "OPENAI_API_KEY",
-        "MINIMAX_BASE_URL",
-        "MINIMAX_BACKEND",
-        "MINIMAX_CONFIG",
-        "MINIMAX_MAX_CONNECTIONS",
-        "MINIMAX_TIMEOUT",
-    ):
-        monkeypatch.delenv(name, raising=False)
+def _no_env(clean_env: None) -> None:
+    """Every test here builds clients from arguments only."""
 
 
 @pytest.fixture

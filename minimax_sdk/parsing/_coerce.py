@@ -13,6 +13,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from .._json_types import json_type
+
 AllowedTypes = frozenset[str] | None
 """The JSON types a parameter accepts, or ``None`` for any."""
 
@@ -49,23 +51,6 @@ def strict_json(text: str) -> Any:
     except (ValueError, _Invalid, RecursionError):
         return _FAIL
     return value if end == len(text) else _FAIL
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a decoded value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 # --- allowed types from a schema ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.validators import Draft202012Validator, validator_for
 from pydantic import ValidationError as PydanticValidationError
 
+from minimax_sdk._json_types import json_type
 from minimax_sdk.errors import ArgumentProblem, ToolArgumentsError
 
 __all__ = [
@@ -38,25 +39,6 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # ``duration`` are left to the conversion step (pydantic), which accepts the forms Python users expect.
 _FORMATS = FormatChecker(formats=("date", "uuid", "ipv4", "ipv6", "email"))
 _WEAK = frozenset({"anyOf", "oneOf"})
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python value (``"integer"``, ``"object"``…), else its class name."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
 
 
 def _quote(value: Any) -> str | None:
