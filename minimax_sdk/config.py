@@ -34,7 +34,7 @@ from typing import Any
 
 from ._retry import RetryPolicy
 from ._secret import Secret
-from .backends.dialects import DIALECTS, Dialect
+from .backends.dialects import DIALECTS, Dialect, RawMode
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -63,7 +63,9 @@ _PLAIN_KEYS: dict[str, str] = {
     "max_retry_after": "non-negative",
     "max_connections": "count1",
     "max_keepalive": "count",
+    "raw_mode": "raw_mode",
 }
+_RAW_MODES = ("auto", "raw", "tagged")
 _TABLE_KEYS = ("sampling", "extra_body")
 _SAMPLING_KINDS: dict[str, str] = {
     "temperature": "non-negative",
@@ -98,6 +100,10 @@ class Settings:
     max_retry_after: float = 120.0
     max_connections: int = 1000
     max_keepalive: int = 100
+    raw_mode: RawMode | None = None
+    """How to read content that arrives without a reasoning field: ``raw`` (a server with no reasoning
+    parser: output starts inside ``<think>``, streamed at once), ``tagged`` (explicit ``<think>``), ``auto``
+    (decide from the text; a raw stream's reasoning is then held until ``</think>``). None: the backend's."""
     sampling: dict[str, float | int] = field(default_factory=lambda: dict(DEFAULT_SAMPLING))
     extra_body: dict[str, Any] = field(default_factory=dict)
     config_file: Path | None = None
@@ -355,6 +361,10 @@ def _check_table(key: str, value: Any, source: _Source) -> dict[str, Any]:
 
 def _check(key: str, kind: str, value: Any, source: _Source) -> Any:
     """``value`` checked against ``kind``, normalised (numbers to float, URLs without a trailing slash)."""
+    if kind == "raw_mode":
+        if value not in _RAW_MODES:
+            raise source.error(key, f"must be one of {', '.join(_RAW_MODES)}, got {value!r}")
+        return value
     if kind in ("name", "url", "secret"):
         if not isinstance(value, str):
             raise source.error(key, f"must be a string, got {_type_name(value)}")
@@ -390,7 +400,7 @@ def _check_url(key: str, url: str, source: _Source) -> str:
 
 def _from_text(key: str, kind: str, text: str, source: _Source) -> Any:
     """An environment variable's text as the type ``kind`` wants."""
-    if kind in ("name", "url", "secret"):
+    if kind in ("name", "url", "secret", "raw_mode"):
         return text
     try:
         return int(text) if kind in ("count", "count1", "integer") else float(text)

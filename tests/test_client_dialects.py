@@ -166,3 +166,18 @@ def test_usage_and_ids_are_reported() -> None:
     assert resp.finish_reason == "stop"
     assert server.requests[0].headers["authorization"] == "Bearer sk-test"
     assert server.requests[0].json["reasoning_split"] is True
+
+
+@pytest.mark.parametrize(("raw_mode", "many"), [(None, False), ("raw", True)])
+def test_raw_mode_setting_streams_a_raw_servers_reasoning_at_once(raw_mode: str | None, many: bool) -> None:
+    reasoning = "a long chain of thought that arrives in many small chunks"
+    with ReferenceServer(dialect="openai-raw", chunk_chars=4) as server:
+        server.script(Turn(reasoning=reasoning, content="answer"))
+        with MiniMax(backend="openai", base_url=server.base_url, raw_mode=raw_mode) as client:
+            stream = client.stream([{"role": "user", "content": "think"}])
+            pieces = [e.text for e in stream if isinstance(e, ReasoningDelta)]
+    assert "".join(pieces) == reasoning
+    assert stream.response.message.content == "answer"
+    # auto mode must wait for </think> to know the output started inside reasoning: one late piece;
+    # raw_mode="raw" knows it from the start and streams every chunk as it comes
+    assert (len(pieces) > 5) is many

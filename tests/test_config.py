@@ -399,3 +399,15 @@ def test_secrets_absent_from_errors(tmp_path: Path) -> None:
     assert KEY not in repr(err)
     err = error(environ={"MINIMAX_API_KEY": KEY, "MINIMAX_TIMEOUT": "x"})
     assert KEY not in str(err)
+
+
+def test_raw_mode_is_checked_and_read_from_every_layer(tmp_path: Path) -> None:
+    assert load_settings(environ={}, backend="openai", base_url="http://h:1/v1").raw_mode is None
+    assert (
+        load_settings(environ={"MINIMAX_RAW_MODE": "raw"}, backend="openai", base_url="http://h:1/v1").raw_mode == "raw"
+    )
+    toml = tmp_path / "minimax.toml"
+    toml.write_text('backend = "openai"\nbase_url = "http://h:1/v1"\nraw_mode = "tagged"\n')
+    assert load_settings(toml, environ={}).raw_mode == "tagged"
+    with pytest.raises(ConfigError, match=r"raw_mode.*one of auto, raw, tagged"):
+        load_settings(environ={}, backend="openai", base_url="http://h:1/v1", raw_mode="maybe")

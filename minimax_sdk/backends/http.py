@@ -14,6 +14,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import httpx
@@ -98,7 +99,10 @@ class _Common:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.dialect: Dialect = get_dialect(settings.backend)
+        dialect = get_dialect(settings.backend)
+        if settings.raw_mode is not None and settings.raw_mode != dialect.raw_mode:
+            dialect = replace(dialect, raw_mode=settings.raw_mode)
+        self.dialect: Dialect = dialect
         self.policy: RetryPolicy = settings.retry_policy
         self.secrets: tuple[str, ...] = (settings.api_key.get(),) if settings.api_key is not None else ()
         for secret in self.secrets:
