@@ -58,6 +58,8 @@ def new_call_id() -> str:
 _FAST_INVOKE = re.compile(
     r'<invoke name="([^"<>\n]+)">\n((?:<parameter name="[^"<>\n]+">[^<]*</parameter>\n)*)</invoke>'
 )
+_TEMPLATE_NEXT = ('\n<invoke name="', "\n</minimax:tool_call>")
+"""What follows an invoke in the template's layout: the next invoke, or the end of the block."""
 _FAST_PARAM = re.compile(r'<parameter name="([^"<>\n]+)">([^<]*)</parameter>\n')
 
 
@@ -428,7 +430,10 @@ class Machine:
                 if not buf.startswith('\n<invoke name="', nxt):
                     return True
                 following = _FAST_INVOKE.match(buf, nxt + 1)
-                if following is None or t.lookahead(buf, following.end(), _AFTER_INVOKE, final) != t.MATCH:
+                if following is None:
+                    return True
+                end = following.end()
+                if not buf.startswith(_TEMPLATE_NEXT, end) and t.lookahead(buf, end, _AFTER_INVOKE, final) != t.MATCH:
                     return True
                 m = following
         self._open_invoke(buf[k : m.start(2) - 1])
@@ -469,7 +474,11 @@ class Machine:
             if key in arguments:
                 warnings.append(duplicate_warning(key))
             arguments[key] = value
-        self._add_block(ToolCall(call_id, name, arguments, tuple(warnings)))
+        call = ToolCall(call_id, name, arguments, tuple(warnings) if warnings else ())
+        if self._pending:
+            self._add_block(call)
+        else:
+            self._blocks.append(call)
 
     def _open_param(self, head: str) -> None:
         call = self._call
