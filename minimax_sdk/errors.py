@@ -463,11 +463,20 @@ def _base_resp_code(body: Any) -> int | None:
     return code if isinstance(code, int) and not isinstance(code, bool) and code != 0 else None
 
 
-def _request_id(headers: Mapping[str, str], body: Any) -> str | None:
-    lowered = {k.lower(): v for k, v in headers.items()}
+def request_id_from_headers(headers: Mapping[str, str]) -> str | None:
+    """The request id a server put in its response headers. ``headers`` has lower-case keys, or is a
+    case-insensitive mapping such as ``httpx.Headers``."""
     for name in _REQUEST_ID_HEADERS:
-        if lowered.get(name):
-            return lowered[name]
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
+def _request_id(headers: Mapping[str, str], body: Any) -> str | None:
+    found = request_id_from_headers({k.lower(): v for k, v in headers.items()})
+    if found:
+        return found
     if isinstance(body, Mapping):
         for key in ("request_id", "id"):
             value = body.get(key)

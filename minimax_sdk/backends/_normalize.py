@@ -199,6 +199,11 @@ class StreamNormalizer:
         self._request_id = request_id
 
     @property
+    def done(self) -> bool:
+        """Whether the stream was closed (its response assembled)."""
+        return self.response is not None
+
+    @property
     def delivered(self) -> bool:
         """Whether any model output has arrived (a stream that delivered tokens is never retried)."""
         return bool(self._reasoning) or self._content.seen or bool(self._calls)

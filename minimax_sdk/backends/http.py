@@ -33,22 +33,14 @@ from ..errors import (
     error_from_base_resp,
     error_from_response,
     redact,
+    request_id_from_headers,
 )
 from ..messages import ChatResponse, StreamEvent
 from ._normalize import StreamNormalizer, response_from_json
 from .dialects import Dialect, get_dialect
 
-_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-minimax-request-id", "trace-id")
 _PATH = "/chat/completions"
 _log = logging.getLogger("minimax_sdk")
-
-
-def request_id_of(headers: httpx.Headers) -> str | None:
-    for name in _REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return str(value)
-    return None
 
 
 def transport_error(exc: httpx.HTTPError) -> APIError:
@@ -121,21 +113,20 @@ class _Common:
             headers = {k.lower(): redact(v, self.secrets) for k, v in resp.headers.items()}  # may echo the key
             raise error_from_response(resp.status_code, headers, resp.content, secrets=self.secrets)
 
-    def response(self, resp: httpx.Response, tools: Sequence[ToolLike] | None) -> ChatResponse:
+    def checked_body(self, resp: httpx.Response) -> Mapping[str, Any]:
+        """A read response's JSON body, after raising the error it carries: an HTTP status, or an error inside
+        HTTP 200 (MiniMax sends those as JSON even to a streamed request)."""
         self.raise_for_status(resp)
-        request_id = request_id_of(resp.headers)
-        data = check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
+        request_id = request_id_from_headers(resp.headers)
+        return check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
+
+    def response(self, resp: httpx.Response, tools: Sequence[ToolLike] | None) -> ChatResponse:
+        data = self.checked_body(resp)
+        request_id = request_id_from_headers(resp.headers)
         try:
             return response_from_json(data, self.dialect, tools, request_id)
         except ValueError as exc:
             raise ResponseValidationError(f"unexpected response shape: {exc}", request_id=request_id) from None
-
-    def raise_for_json(self, resp: httpx.Response) -> None:
-        """A streamed request answered with a JSON body (read already): raise the error it carries, an HTTP
-        error or a ``base_resp`` error inside HTTP 200 (MiniMax sends those as JSON even to a stream)."""
-        self.raise_for_status(resp)
-        request_id = request_id_of(resp.headers)
-        check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
 
     def on_event(
         self, sse: ServerSentEvent, normalizer: StreamNormalizer, headers: httpx.Headers
@@ -146,6 +137,18 @@ class _Common:
             return None
         chunk = check_payload(decode_json(data, "a stream event"), headers, self.secrets)
         return normalizer.feed(chunk)
+
+    def sse_events(
+        self, batch: list[ServerSentEvent], normalizer: StreamNormalizer, headers: httpx.Headers
+    ) -> Iterator[StreamEvent]:
+        """The events of decoded SSE events, one by one; at ``[DONE]`` the closing events, after which
+        ``normalizer.done`` is true and the rest of the batch is ignored."""
+        for sse in batch:
+            events = self.on_event(sse, normalizer, headers)
+            if events is None:
+                yield from normalizer.close()
+                return
+            yield from events
 
     def interrupted(self, normalizer: StreamNormalizer, exc: APIError, request_id: str | None) -> APIError:
         """After tokens arrived a failure is a StreamInterruptedError with what was received; before, as is.
@@ -244,29 +247,23 @@ class HttpBackend(_Common):
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
                 resp.read()
-                self.raise_for_json(resp)
-            normalizer.set_request_id(request_id_of(resp.headers))
+                self.checked_body(resp)
+            normalizer.set_request_id(request_id_from_headers(resp.headers))
             yield from self._read(resp, normalizer)
         finally:
             resp.close()
 
     def _read(self, resp: httpx.Response, normalizer: StreamNormalizer) -> Iterator[StreamEvent]:
         decoder = SSEDecoder()
-        request_id = request_id_of(resp.headers)
+        request_id = request_id_from_headers(resp.headers)
         try:
             for chunk in resp.iter_bytes():
-                for sse in decoder.feed(chunk):
-                    events = self.on_event(sse, normalizer, resp.headers)
-                    if events is None:
-                        yield from normalizer.close()
-                        return
-                    yield from events
-            for sse in decoder.close():
-                events = self.on_event(sse, normalizer, resp.headers)
-                if events is None:
-                    yield from normalizer.close()
+                yield from self.sse_events(decoder.feed(chunk), normalizer, resp.headers)
+                if normalizer.done:
                     return
-                yield from events
+            yield from self.sse_events(decoder.close(), normalizer, resp.headers)
+            if normalizer.done:
+                return
         except httpx.HTTPError as exc:
             self.raise_interrupted(normalizer, transport_error(exc), request_id)
         except APIError as exc:
@@ -328,26 +325,20 @@ class AsyncHttpBackend(_Common):
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
                 await resp.aread()
-                self.raise_for_json(resp)
-            request_id = request_id_of(resp.headers)
+                self.checked_body(resp)
+            request_id = request_id_from_headers(resp.headers)
             normalizer.set_request_id(request_id)
             decoder = SSEDecoder()
             try:
                 async for chunk in resp.aiter_bytes():
-                    for sse in decoder.feed(chunk):
-                        events = self.on_event(sse, normalizer, resp.headers)
-                        if events is None:
-                            for event in normalizer.close():
-                                yield event
-                            return
-                        for event in events:
-                            yield event
-                for sse in decoder.close():
-                    events = self.on_event(sse, normalizer, resp.headers)
-                    for event in events if events is not None else normalizer.close():
+                    for event in self.sse_events(decoder.feed(chunk), normalizer, resp.headers):
                         yield event
-                    if events is None:
+                    if normalizer.done:
                         return
+                for event in self.sse_events(decoder.close(), normalizer, resp.headers):
+                    yield event
+                if normalizer.done:
+                    return
             except httpx.HTTPError as exc:
                 self.raise_interrupted(normalizer, transport_error(exc), request_id)
             except APIError as exc:
