@@ -196,20 +196,32 @@ def _text(content: Any, role: str) -> str:
     raise ValueError(f"{role} message: content must be a string or a list of parts, got {type(content).__name__}")
 
 
+def details_text(details: Any) -> str:
+    """The reasoning text of MiniMax's ``reasoning_details`` items, joined."""
+    if not isinstance(details, Sequence) or isinstance(details, str):
+        return ""
+    return "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
+
+
+def reasoning_field(message: Mapping[str, Any]) -> tuple[str, ReasoningChannel | None]:
+    """The reasoning an OpenAI-style message carries in a field, and which: ``reasoning_details``, else
+    ``reasoning_content``, else ``reasoning`` (the first that is not empty); ``("", None)`` if none."""
+    text = details_text(message.get("reasoning_details"))
+    if text:
+        return text, "reasoning_details"
+    for key in ("reasoning_content", "reasoning"):
+        value = message.get(key)
+        if isinstance(value, str) and value:
+            return value, "reasoning_content" if key == "reasoning_content" else "reasoning"
+    return "", None
+
+
 def _assistant_from_dict(data: Mapping[str, Any]) -> AssistantMessage:
     blocks: list[Block] = []
-    channel: ReasoningChannel | None = None
+    text, channel = reasoning_field(data)
+    if text:
+        blocks.append(ReasoningBlock(text))
     details = data.get("reasoning_details")
-    if isinstance(details, Sequence) and details and not isinstance(details, str):
-        text = "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
-        if text:
-            blocks.append(ReasoningBlock(text))
-            channel = "reasoning_details"
-    for key in ("reasoning_content", "reasoning"):
-        value = data.get(key)
-        if channel is None and isinstance(value, str) and value:
-            blocks.append(ReasoningBlock(value))
-            channel = "reasoning_content" if key == "reasoning_content" else "reasoning"
     raw = _text(data.get("content"), "assistant")
     parsed = parse_output(raw, in_reasoning=False) if raw else None
     if parsed is not None:

@@ -20,6 +20,8 @@ from ..messages import (
     StreamEvent,
     Usage,
     UsageEvent,
+    details_text,
+    reasoning_field,
 )
 from ..parsing import (
     Block,
@@ -63,12 +65,6 @@ def usage_from(data: Any) -> Usage | None:
     )
 
 
-def _details_text(details: Any) -> str:
-    if not isinstance(details, Sequence) or isinstance(details, str):
-        return ""
-    return "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
-
-
 def _tool_names(tools: Sequence[ToolLike] | None) -> frozenset[str] | None:
     return None if tools is None else frozenset(function_definition(t)["name"] for t in tools)
 
@@ -110,17 +106,8 @@ def response_from_json(
     if not isinstance(msg, Mapping):
         raise ValueError("the response's first choice has no message")
     blocks: list[Block] = []
-    channel: ReasoningChannel | None = None
+    text, channel = reasoning_field(msg)
     details = msg.get("reasoning_details")
-    text = _details_text(details)
-    if text:
-        channel = "reasoning_details"
-    else:
-        for key in _FIELDS:
-            value = msg.get(key)
-            if isinstance(value, str) and value:
-                text, channel = value, key
-                break
     if text:
         blocks.append(ReasoningBlock(text))
     content = msg.get("content")
@@ -258,7 +245,7 @@ class StreamNormalizer:
     def _details_piece(self, details: list[Any]) -> str:
         """The new reasoning text in streamed ``reasoning_details``: cumulative snapshots or increments."""
         self._details_seen = True
-        text = _details_text(details)
+        text = details_text(details)
         self._details = [dict(d) for d in details if isinstance(d, Mapping)]
         mode = self._dialect.reasoning_details_mode
         so_far = self._details_so_far
