@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from ._tool_spec import ToolLike
+from ._tool_spec import ToolLike, function_definition
 from .agent._context import ContextPolicy
 from .agent._loop import Limits, Loop, as_runnable_tools
 from .agent._runner import adrive, drive
@@ -28,24 +28,24 @@ from .backends._wire import request_body
 from .backends.http import AsyncHttpBackend, HttpBackend
 from .config import Settings, load_settings
 from .messages import ChatResponse, DoneEvent, Message, MessageLike, StreamEvent, to_messages
+from .tools import Tool
 
 ToolInput = ToolLike | Callable[..., Any]
 
 
 def _as_tools(tools: Iterable[ToolInput] | None) -> list[ToolLike] | None:
-    """Tools as the backends take them: dicts and ``Tool`` objects as they are, plain functions wrapped."""
+    """Tools as the backends take them: OpenAI-style dicts, built once per request (plain functions are
+    wrapped as ``Tool`` first). The request body, the parser and the normaliser all read the definitions,
+    and a ``Tool`` rebuilds its ``definition`` on every access."""
     if tools is None:
         return None
     out: list[ToolLike] = []
     for t in tools:
-        if isinstance(t, Mapping) or hasattr(t, "definition"):
-            out.append(t)
-        elif callable(t):
-            from .tools import Tool
-
-            out.append(Tool.from_function(t))
-        else:
-            raise TypeError(f"a tool must be a dict, a Tool or a function, got {type(t).__name__}")
+        if not (isinstance(t, Mapping) or hasattr(t, "definition")):
+            if not callable(t):
+                raise TypeError(f"a tool must be a dict, a Tool or a function, got {type(t).__name__}")
+            t = Tool.from_function(t)
+        out.append({"type": "function", "function": function_definition(t)})
     return out
 
 
@@ -263,13 +263,12 @@ class MiniMax(_ClientBase):
         *,
         streaming: bool,
     ) -> Iterator[RunEvent]:
-        runnable = as_runnable_tools(tools)
-        loop = Loop(messages, runnable, limits or Limits(), policy, hooks)
+        loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
 
         def call_model(sent: list[Message]) -> Generator[StreamEvent, None, ChatResponse]:
             if not streaming:
-                return self.chat(sent, tools=runnable, **sampling)
-            stream = self.stream(sent, tools=runnable, **sampling)
+                return self.chat(sent, tools=loop.definitions, **sampling)
+            stream = self.stream(sent, tools=loop.definitions, **sampling)
             yield from stream
             return stream.response
 
@@ -347,15 +346,14 @@ class AsyncMiniMax(_ClientBase):
         *,
         streaming: bool,
     ) -> AsyncIterator[RunEvent]:
-        runnable = as_runnable_tools(tools)
-        loop = Loop(messages, runnable, limits or Limits(), policy, hooks)
+        loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
 
         async def call_model(sent: list[Message]) -> AsyncIterator[StreamEvent]:
             if streaming:
-                async for event in self.stream(sent, tools=runnable, **sampling):
+                async for event in self.stream(sent, tools=loop.definitions, **sampling):
                     yield event
             else:
-                yield DoneEvent(await self.chat(sent, tools=runnable, **sampling))
+                yield DoneEvent(await self.chat(sent, tools=loop.definitions, **sampling))
 
         return adrive(loop, call_model)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._tool_spec import ToolLike, function_definition
 from ..messages import AssistantMessage, ChatResponse, Message, MessageLike, ToolMessage, Usage, to_messages
 from ..parsing import Block, InvalidToolCall, ToolCall
 from ..tools import Tool, ToolResult
@@ -123,7 +124,8 @@ class Loop:
     ) -> None:
         self.transcript: list[Message] = to_messages(messages)
         self.tools = {t.name: t for t in tools}
-        self.tool_list = list(tools)
+        # what the model is shown (and the context policy measures): the definitions, built once for the run
+        self.definitions: list[ToolLike] = [{"type": "function", "function": function_definition(t)} for t in tools]
         self.limits = limits
         self.policy = policy if policy is not None else KeepFirstAndLast()
         self.hooks = hooks or RunHooks()
@@ -148,7 +150,7 @@ class Loop:
         return None
 
     def to_send(self) -> list[Message]:
-        messages = self.policy.apply(self.transcript, self.tool_list)
+        messages = self.policy.apply(self.transcript, self.definitions)
         self.hooks.on_turn_start(self.turns, messages)
         return messages
 
