@@ -79,9 +79,13 @@ def as_runnable_tools(tools: Iterable[Any]) -> list[Tool]:
     return out
 
 
+def _unknown_tool_text(name: str | None, known: Sequence[str]) -> str:
+    return f"Error: there is no tool named `{name}`. Available tools: {', '.join(known) or 'none'}."
+
+
 def _invalid_text(invalid: InvalidToolCall, known: Sequence[str]) -> str:
     if invalid.reason == "unknown_tool":
-        return f"Error: there is no tool named `{invalid.name}`. Available tools: {', '.join(known) or 'none'}."
+        return _unknown_tool_text(invalid.name, known)
     if invalid.reason == "truncated":
         return (
             "Error: your tool call was cut off before it ended, so it was not run. "
@@ -161,19 +165,18 @@ class Loop:
             self.usage = self.usage + response.usage
             self.hooks.on_usage(response.usage, self.usage)
         message = response.message
-        self.transcript.append(_for_history(message))
+        history = _for_history(message)  # block for block, an unreadable call replaced by its stand-in
+        self.transcript.append(history)
         known = sorted(self.tools)
         planned: list[PlannedCall] = []
-        for block in message.blocks:
-            if isinstance(block, InvalidToolCall):
-                placeholder = ToolCall(block.id, block.name or "invalid_tool_call", {})
-                planned.append(PlannedCall(placeholder, None, _invalid_text(block, known)))
-            elif isinstance(block, ToolCall):
+        for block, original in zip(history.blocks, message.blocks, strict=True):
+            if not isinstance(block, ToolCall):
+                continue
+            if isinstance(original, InvalidToolCall):
+                planned.append(PlannedCall(block, None, _invalid_text(original, known)))
+            else:
                 tool = self.tools.get(block.name)
-                error = (
-                    None if tool else _invalid_text(InvalidToolCall(block.id, block.name, "", "unknown_tool"), known)
-                )
-                planned.append(PlannedCall(block, tool, error))
+                planned.append(PlannedCall(block, tool, None if tool else _unknown_tool_text(block.name, known)))
         return planned or None
 
     def before_tools(self, planned: Sequence[PlannedCall]) -> tuple[StopReason, str] | None:
