@@ -35,7 +35,9 @@ from ..parsing import (
     ToolCallStart,
     parse_output,
 )
+from ..parsing._call import unknown_tool_detail
 from ..parsing._machine import new_call_id
+from ..parsing.types import InvalidReason
 from ._content import ContentRouter
 from .dialects import Dialect
 
@@ -74,18 +76,24 @@ def structured_call(
 ) -> ToolCall | InvalidToolCall:
     """A tool call a server already parsed (arguments as JSON text), checked like the parser checks XML."""
     cid = call_id or new_call_id()
-    raw = json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
+    args: Any = None
+    problem: tuple[InvalidReason, str] | None = None
     if not name:
-        return InvalidToolCall(cid, None, raw, "malformed", "the server sent a tool call without a name")
-    if names is not None and name not in names:
-        return InvalidToolCall(cid, name, raw, "unknown_tool", f"no tool named {name!r} was offered")
-    try:
-        args = json.loads(arguments) if arguments.strip() else {}
-    except json.JSONDecodeError as exc:
-        return InvalidToolCall(cid, name, raw, "malformed", f"arguments are not valid JSON: {exc.msg}")
-    if not isinstance(args, dict):
-        return InvalidToolCall(cid, name, raw, "malformed", "arguments are not a JSON object")
-    return ToolCall(cid, name, args)
+        problem = "malformed", "the server sent a tool call without a name"
+    elif names is not None and name not in names:
+        problem = "unknown_tool", unknown_tool_detail(name)
+    else:
+        try:
+            args = json.loads(arguments) if arguments.strip() else {}
+        except json.JSONDecodeError as exc:
+            problem = "malformed", f"arguments are not valid JSON: {exc.msg}"
+        else:
+            if not isinstance(args, dict):
+                problem = "malformed", "arguments are not a JSON object"
+    if problem is None:
+        return ToolCall(cid, name or "", args)
+    raw = json.dumps({"name": name, "arguments": arguments}, ensure_ascii=False)
+    return InvalidToolCall(cid, name or None, raw, *problem)
 
 
 def _in_reasoning(dialect: Dialect, field_seen: bool) -> bool | None:
