@@ -136,11 +136,10 @@ class Machine:
     def _feed_text(self, kind: int, delta: str) -> list[Event]:
         """Fast path: reasoning or content with nothing held back, no ``<`` and no newline at the end."""
         self._buf, self._pos = "", 0
-        if kind == self._pending_kind:
-            self._pending.append(delta)
-        else:
+        if kind != self._pending_kind or self._events is None:
             self._emit_text(kind, delta)
             return self._take_events()
+        self._pending.append(delta)
         return [ReasoningDelta(delta) if kind == REASONING else ContentDelta(delta)]
 
     def _feed_value(self, delta: str) -> list[Event]:
