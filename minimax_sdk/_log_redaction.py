@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from .errors import redact
+from ._secret import redact
 
 LOGGERS = (
     "minimax_sdk",

@@ -11,11 +11,19 @@ Secret('********')
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
-__all__ = ["Secret"]
+__all__ = ["REDACTED", "Secret", "mask_headers", "redact"]
 
-_MASK = "********"
+REDACTED = "********"
+"""What a secret is replaced with."""
+_MASK = REDACTED
+_SENSITIVE_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "api-key", "x-api-key", "cookie", "set-cookie", "x-goog-api-key"}
+)
+_BEARER = re.compile(r"(?i)\b(bearer|basic)(\s+)[^\s\"',;]+")
 
 
 class Secret:
@@ -70,3 +78,20 @@ class Secret:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
         return self
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every non-empty secret, and whatever follows ``Bearer``/``Basic``, replaced by
+    ``********``.
+
+    >>> redact("401: bad key sk-abc123, header Bearer sk-abc123", ["sk-abc123"])
+    '401: bad key ********, header Bearer ********'
+    """
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return _BEARER.sub(rf"\1\2{REDACTED}", text)
+
+
+def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Lower-case keys; values of credential-bearing headers masked."""
+    return {key.lower(): REDACTED if key.lower() in _SENSITIVE_HEADERS else value for key, value in headers.items()}

@@ -1,31 +1,35 @@
 """``MiniMax`` and ``AsyncMiniMax``: one typed interface over every backend.
 
 >>> client = MiniMax()                                  # backend, model, key from arguments, env, minimax.toml
->>> response = client.chat([{"role": "user", "content": "Hi"}])
+>>> client = MiniMax(backend=FunctionBackend(my_model))  # or any backend object
+>>> response = client.chat([{"role": "user", "content": "Hi"}], temperature=0.7, timeout=30)
 >>> response.message.reasoning, response.message.content
 >>> for event in (stream := client.stream(messages)): ...
 >>> stream.response.message                             # the assembled message once consumed
 
 An assistant message from a response can be appended as it is to the next call's messages: its reasoning
 goes back in the form the backend expects (interleaved thinking).
+
+The client knows no wire format: it builds a typed :class:`~minimax_sdk.backends.base.ChatRequest` and hands
+it to the backend that the settings name (from the registry of backend kinds) or that was passed as an object.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
+from typing_extensions import Unpack
 
 from ._tool_spec import ToolLike, function_definition
 from .agent._context import ContextPolicy
 from .agent._loop import Limits, Loop, as_runnable_tools
 from .agent._runner import adrive, drive
 from .agent._types import RunDoneEvent, RunEvent, RunHooks, RunResult
-from .backends._wire import request_body
-from .backends.http import AsyncHttpBackend, HttpBackend
+from .backends.base import AsyncBackend, Backend, ChatParams, ChatRequest, split_params
 from .config import Settings, load_settings
 from .messages import ChatResponse, DoneEvent, Message, MessageLike, StreamEvent, to_messages
 from .tools import Tool
@@ -33,34 +37,37 @@ from .tools import Tool
 ToolInput = ToolLike | Callable[..., Any]
 
 
-def _as_tools(tools: Iterable[ToolInput] | None) -> list[ToolLike] | None:
-    """Tools as the backends take them: OpenAI-style dicts, built once per request (plain functions are
-    wrapped as ``Tool`` first). The request body, the parser and the normaliser all read the definitions,
-    and a ``Tool`` rebuilds its ``definition`` on every access."""
+def _as_tools(tools: Iterable[ToolInput] | None) -> tuple[Mapping[str, Any], ...] | None:
+    """Function definitions, built once per request (plain functions are wrapped as ``Tool`` first): the
+    backend, its parser and its assembler all read them, and a ``Tool`` rebuilds its ``definition`` on every
+    access."""
     if tools is None:
         return None
-    out: list[ToolLike] = []
+    out: list[Mapping[str, Any]] = []
     for t in tools:
         if not (isinstance(t, Mapping) or hasattr(t, "definition")):
             if not callable(t):
                 raise TypeError(f"a tool must be a dict, a Tool or a function, got {type(t).__name__}")
             t = Tool.from_function(t)
-        out.append({"type": "function", "function": function_definition(t)})
-    return out
+        out.append(function_definition(t))
+    return tuple(out)
 
 
 class _ClientBase:
-    """Settings and request building, shared by the blocking and the async client.
+    """Settings, the backend and request building, shared by the blocking and the async client.
 
     Arguments override the environment, which overrides ``minimax.toml`` (``config_file`` or
-    ``$MINIMAX_CONFIG``); ``settings`` skips all that. ``http_client`` is an ``httpx.Client`` (or
-    ``httpx.AsyncClient`` for :class:`AsyncMiniMax`) to use instead of the client's own.
+    ``$MINIMAX_CONFIG``); ``settings`` skips all that. ``backend`` is a backend kind's name or a backend
+    object (settings then resolve as for the ``custom`` kind: no URL, no key). ``http_client`` is an
+    ``httpx.Client`` (``httpx.AsyncClient`` for :class:`AsyncMiniMax`) for the HTTP backends to use.
     """
+
+    _asynchronous = False
 
     def __init__(
         self,
         *,
-        backend: str | None = None,
+        backend: str | Backend | AsyncBackend | None = None,
         model: str | None = None,
         base_url: str | None = None,
         api_key: str | None = None,
@@ -71,9 +78,10 @@ class _ClientBase:
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         **extra: Any,
     ) -> None:
+        given = None if backend is None or isinstance(backend, str) else backend
         self.settings = settings or load_settings(
             config_file,
-            backend=backend,
+            backend="custom" if given is not None else backend,
             model=model,
             base_url=base_url,
             api_key=api_key,
@@ -81,32 +89,32 @@ class _ClientBase:
             max_retries=max_retries,
             **extra,
         )
-        self._init_backend(http_client)
+        if given is None:
+            factory = self.settings.kind.load_factory()
+            given = factory(self.settings, asynchronous=self._asynchronous, http_client=http_client)
+        elif http_client is not None:
+            raise TypeError("http_client is for the HTTP backends; a backend object brings its own transport")
+        self._backend = self._checked(given)
 
-    def _init_backend(self, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
+    def _checked(self, backend: Any) -> Any:
         raise NotImplementedError
 
-    def _body(
-        self,
-        messages: Iterable[MessageLike],
-        tools: Sequence[ToolLike] | None,
-        sampling: Mapping[str, Any],
-        stream: bool,
-    ) -> dict[str, Any]:
-        from .backends.dialects import get_dialect
-
-        model = sampling.get("model") or self.settings.model
-        per_call = {k: v for k, v in sampling.items() if k != "model"}
-        return request_body(
-            model=model,
-            messages=to_messages(messages),
-            dialect=get_dialect(self.settings.backend),
-            tools=tools,
-            sampling=per_call,
-            defaults=self.settings.sampling,
-            stream=stream,
-            extra_body=self.settings.extra_body,
+    def _request(
+        self, messages: Iterable[MessageLike], tools: Iterable[ToolInput] | None, params: Mapping[str, Any], where: str
+    ) -> ChatRequest:
+        model, sampling, options = split_params(params, where)
+        return ChatRequest(
+            model=model or self.settings.model,
+            messages=tuple(to_messages(messages)),
+            tools=_as_tools(tools),
+            sampling=sampling,
+            options=options,
         )
+
+    @property
+    def backend(self) -> Any:
+        """The backend this client sends its requests to."""
+        return self._backend
 
     def __repr__(self) -> str:
         s = self.settings
@@ -199,24 +207,29 @@ class AsyncChatStream:
 class MiniMax(_ClientBase):
     """Blocking client. Arguments override the environment, which overrides ``minimax.toml``."""
 
-    def _init_backend(self, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
-        if isinstance(http_client, httpx.AsyncClient):
-            raise TypeError("MiniMax needs an httpx.Client; use AsyncMiniMax with an httpx.AsyncClient")
-        self._backend = HttpBackend(self.settings, http_client=http_client)
+    _backend: Backend
+
+    def _checked(self, backend: Any) -> Backend:
+        if not isinstance(backend, Backend):
+            raise TypeError(f"MiniMax needs a backend with chat, stream and close, got {type(backend).__name__}")
+        return backend
 
     def chat(
-        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **sampling: Any
+        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> ChatResponse:
-        """One response. ``sampling``: temperature, top_p, top_k, max_tokens, tool_choice, ... (sent as given)."""
-        tool_list = _as_tools(tools)
-        return self._backend.chat(self._body(messages, tool_list, sampling, False), tool_list)
+        """One response.
+
+        ``params``: sampling (``temperature``, ``top_p``, ``top_k``, ``max_tokens``, ``tool_choice``, ``stop``,
+        ``seed``, ...: sent as given) and options for this request alone (``timeout``, ``max_retries``,
+        ``extra_headers``, ``extra_query``, ``extra_body``). An unknown keyword is a ``TypeError``.
+        """
+        return self._backend.chat(self._request(messages, tools, params, "chat"))
 
     def stream(
-        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **sampling: Any
+        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> ChatStream:
-        """A streamed response: iterate the events, then read ``.response``."""
-        tool_list = _as_tools(tools)
-        return ChatStream(self._backend.stream(self._body(messages, tool_list, sampling, True), tool_list))
+        """A streamed response: iterate the events, then read ``.response``. ``params`` as for :meth:`chat`."""
+        return ChatStream(self._backend.stream(self._request(messages, tools, params, "stream")))
 
     def run(
         self,
@@ -226,7 +239,7 @@ class MiniMax(_ClientBase):
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
-        **sampling: Any,
+        **params: Unpack[ChatParams],
     ) -> RunResult:
         """Run the agent loop until the model answers without tool calls or a limit is hit.
 
@@ -234,7 +247,7 @@ class MiniMax(_ClientBase):
         tools that raise are answered with error results the model can act on; limits end the run with a
         ``stop_reason``, not an exception. ``context_policy`` defaults to :class:`KeepFirstAndLast`.
         """
-        for event in self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=False):
+        for event in self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=False):
             if isinstance(event, RunDoneEvent):
                 return event.result
         raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
@@ -247,10 +260,10 @@ class MiniMax(_ClientBase):
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
-        **sampling: Any,
+        **params: Unpack[ChatParams],
     ) -> Iterator[RunEvent]:
         """:meth:`run` as events: each turn's stream events, tool start/end events, then a RunDoneEvent."""
-        return self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=True)
+        return self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=True)
 
     def _run_events(
         self,
@@ -259,16 +272,17 @@ class MiniMax(_ClientBase):
         limits: Limits | None,
         policy: ContextPolicy | None,
         hooks: RunHooks | None,
-        sampling: dict[str, Any],
+        params: Mapping[str, Any],
         *,
         streaming: bool,
     ) -> Iterator[RunEvent]:
+        split_params(params, "run")  # an unknown keyword fails here, before the first turn
         loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
 
         def call_model(sent: list[Message]) -> Generator[StreamEvent, None, ChatResponse]:
             if not streaming:
-                return self.chat(sent, tools=loop.definitions, **sampling)
-            stream = self.stream(sent, tools=loop.definitions, **sampling)
+                return self.chat(sent, tools=loop.definitions, **params)
+            stream = self.stream(sent, tools=loop.definitions, **params)
             yield from stream
             return stream.response
 
@@ -289,22 +303,27 @@ class MiniMax(_ClientBase):
 class AsyncMiniMax(_ClientBase):
     """Asynchronous client; same arguments as :class:`MiniMax`."""
 
-    def _init_backend(self, http_client: httpx.Client | httpx.AsyncClient | None) -> None:
-        if isinstance(http_client, httpx.Client):
-            raise TypeError("AsyncMiniMax needs an httpx.AsyncClient; use MiniMax with an httpx.Client")
-        self._backend = AsyncHttpBackend(self.settings, http_client=http_client)
+    _asynchronous = True
+    _backend: AsyncBackend
+
+    def _checked(self, backend: Any) -> AsyncBackend:
+        if not isinstance(backend, AsyncBackend):
+            raise TypeError(
+                f"AsyncMiniMax needs a backend with achat, astream and aclose, got {type(backend).__name__}"
+            )
+        return backend
 
     async def chat(
-        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **sampling: Any
+        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> ChatResponse:
-        tool_list = _as_tools(tools)
-        return await self._backend.chat(self._body(messages, tool_list, sampling, False), tool_list)
+        """One response; ``params`` as for :meth:`MiniMax.chat`."""
+        return await self._backend.achat(self._request(messages, tools, params, "chat"))
 
     def stream(
-        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **sampling: Any
+        self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> AsyncChatStream:
-        tool_list = _as_tools(tools)
-        return AsyncChatStream(self._backend.stream(self._body(messages, tool_list, sampling, True), tool_list))
+        """A streamed response (an async iterator); ``params`` as for :meth:`MiniMax.chat`."""
+        return AsyncChatStream(self._backend.astream(self._request(messages, tools, params, "stream")))
 
     async def run(
         self,
@@ -314,10 +333,10 @@ class AsyncMiniMax(_ClientBase):
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
-        **sampling: Any,
+        **params: Unpack[ChatParams],
     ) -> RunResult:
         """The async agent loop; see :meth:`MiniMax.run`. Async tools run on the event loop, sync ones in threads."""
-        async for event in self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=False):
+        async for event in self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=False):
             if isinstance(event, RunDoneEvent):
                 return event.result
         raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
@@ -330,10 +349,10 @@ class AsyncMiniMax(_ClientBase):
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
-        **sampling: Any,
+        **params: Unpack[ChatParams],
     ) -> AsyncIterator[RunEvent]:
         """:meth:`run` as events (an async iterator)."""
-        return self._run_events(messages, tools, limits, context_policy, hooks, sampling, streaming=True)
+        return self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=True)
 
     def _run_events(
         self,
@@ -342,18 +361,19 @@ class AsyncMiniMax(_ClientBase):
         limits: Limits | None,
         policy: ContextPolicy | None,
         hooks: RunHooks | None,
-        sampling: dict[str, Any],
+        params: Mapping[str, Any],
         *,
         streaming: bool,
     ) -> AsyncIterator[RunEvent]:
+        split_params(params, "run")  # an unknown keyword fails here, before the first turn
         loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
 
         async def call_model(sent: list[Message]) -> AsyncIterator[StreamEvent]:
             if streaming:
-                async for event in self.stream(sent, tools=loop.definitions, **sampling):
+                async for event in self.stream(sent, tools=loop.definitions, **params):
                     yield event
             else:
-                yield DoneEvent(await self.chat(sent, tools=loop.definitions, **sampling))
+                yield DoneEvent(await self.chat(sent, tools=loop.definitions, **params))
 
         return adrive(loop, call_model)
 

@@ -4,12 +4,12 @@ Precedence, highest first, decided key by key:
 
 1. keyword arguments to :func:`load_settings` (None means "not given");
 2. environment variables: ``MINIMAX_<KEY>`` for each plain key (``MINIMAX_BACKEND``, ``MINIMAX_BASE_URL``,
-   ``MINIMAX_TIMEOUT``, ...) and, for the key, the variables the backend's dialect lists
+   ``MINIMAX_TIMEOUT``, ...) and, for the key, the variables the backend kind lists
    (``MINIMAX_API_KEY``; ``NVIDIA_API_KEY`` for ``nvidia``; ``MINIMAX_API_KEY`` or ``OPENAI_API_KEY`` for
    ``openai``); empty variables count as unset;
 3. the TOML file: ``config_file``, else ``$MINIMAX_CONFIG``, else ``./minimax.toml`` if it exists; keys at
    the top level or in a ``[minimax]`` table, with ``[sampling]`` and ``[extra_body]`` sub-tables;
-4. the backend's defaults (:data:`minimax_sdk.backends.dialects.DIALECTS`; backend ``minimax``).
+4. the backend kind's defaults (:mod:`minimax_sdk.backends.registry`; backend ``minimax``).
 
 Switching from the hosted API to a local server is one line in the file::
 
@@ -34,8 +34,9 @@ from typing import Any
 
 from ._retry import RetryPolicy
 from ._secret import Secret
-from .backends.dialects import DIALECTS, Dialect, RawMode
+from .backends.registry import BackendKind, backend_kind, backend_kinds
 from .errors import ConfigError
+from .messages import RawMode
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,8 +92,10 @@ class Settings:
     """
 
     backend: str
+    """A backend kind's name (see :mod:`minimax_sdk.backends.registry`)."""
     model: str
-    base_url: str
+    base_url: str | None
+    """None only for kinds that reach no URL (``custom``)."""
     api_key: Secret | None
     timeout: float = 600.0
     connect_timeout: float = 5.0
@@ -110,18 +113,21 @@ class Settings:
     """The TOML file that was read, if any."""
 
     def __post_init__(self) -> None:
-        if self.backend not in DIALECTS:
+        if backend_kind(self.backend) is None:
             raise ConfigError(
-                f"unknown backend {self.backend!r}. Known backends: {', '.join(sorted(DIALECTS))}",
+                f"unknown backend {self.backend!r}. Known backends: {', '.join(sorted(backend_kinds()))}",
                 key="backend",
             )
         if isinstance(self.api_key, str):  # keep a plain string out of reprs too
             object.__setattr__(self, "api_key", Secret(self.api_key))
 
     @property
-    def dialect(self) -> Dialect:
-        """The backend's profile."""
-        return DIALECTS[self.backend]
+    def kind(self) -> BackendKind:
+        """The backend kind these settings name."""
+        kind = backend_kind(self.backend)
+        if kind is None:  # unregistered since these settings were made
+            raise ConfigError(f"backend {self.backend!r} is no longer registered", key="backend")
+        return kind
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -169,14 +175,14 @@ def load_settings(
     path = _config_path(config_file, env)
     from_file, file_tables = _file_layer(path) if path is not None else ({}, {})
     layers = (given, from_env, from_file)
-    dialect = _resolve_dialect(layers)
-    values: dict[str, Any] = {"backend": dialect.name, "model": dialect.default_model}
+    kind = _resolve_kind(layers)
+    values: dict[str, Any] = {"backend": kind.name, "model": kind.default_model}
     for key in _PLAIN_KEYS:
         picked = _pick(key, layers)
         if picked is not None and key not in ("backend", "api_key"):
             values[key] = picked[0]
-    values["base_url"] = _resolve_base_url(dialect, layers, path)
-    values["api_key"] = _resolve_api_key(dialect, given, env, from_file)
+    values["base_url"] = _resolve_base_url(kind, layers, path)
+    values["api_key"] = _resolve_api_key(kind, given, env, from_file)
     values["sampling"] = _merge(DEFAULT_SAMPLING, file_tables.get("sampling"), given_tables.get("sampling"))
     values["extra_body"] = _merge(file_tables.get("extra_body"), given_tables.get("extra_body"))
     return Settings(**values, config_file=path)
@@ -280,51 +286,52 @@ def _pick(key: str, layers: tuple[_Layer, ...]) -> tuple[Any, _Source] | None:
     return None
 
 
-def _resolve_dialect(layers: tuple[_Layer, ...]) -> Dialect:
+def _resolve_kind(layers: tuple[_Layer, ...]) -> BackendKind:
     picked = _pick("backend", layers)
-    if picked is None:
-        return DIALECTS["minimax"]
-    name, source = picked
-    if name in DIALECTS:
-        return DIALECTS[name]
-    raise _unknown(name, DIALECTS.keys(), source, what="backend", key="backend")
+    name, source = picked if picked is not None else ("minimax", _KWARGS)
+    kind = backend_kind(name)
+    if kind is None:
+        raise _unknown(name, backend_kinds().keys(), source, what="backend", key="backend")
+    return kind
 
 
-def _resolve_base_url(dialect: Dialect, layers: tuple[_Layer, ...], path: Path | None) -> str:
+def _resolve_base_url(kind: BackendKind, layers: tuple[_Layer, ...], path: Path | None) -> str | None:
     picked = _pick("base_url", layers)
     if picked is not None:
         url: str = picked[0]
         return url
-    if dialect.default_base_url is None:
+    if kind.default_base_url is None:
+        if not kind.needs_base_url:
+            return None
         raise ConfigError(
-            f"the {dialect.name} backend has no default base_url: set base_url in "
+            f"the {kind.name} backend has no default base_url: set base_url in "
             f"{path or DEFAULT_CONFIG_FILE}, the environment variable MINIMAX_BASE_URL, or pass base_url=",
             key="base_url",
         )
-    return dialect.default_base_url.rstrip("/")
+    return kind.default_base_url.rstrip("/")
 
 
-def _resolve_api_key(dialect: Dialect, given: _Layer, env: Mapping[str, str], from_file: _Layer) -> Secret | None:
+def _resolve_api_key(kind: BackendKind, given: _Layer, env: Mapping[str, str], from_file: _Layer) -> Secret | None:
     if "api_key" in from_file:
         logger.warning(
             "%s: API keys belong in the environment (%s), not in a file that may be shared or committed",
             from_file["api_key"][1].name("api_key"),
-            " or ".join(dialect.api_key_env) or "MINIMAX_API_KEY",
+            " or ".join(kind.api_key_env) or "MINIMAX_API_KEY",
         )
     if "api_key" in given:
         key = given["api_key"][0]
         return key if isinstance(key, Secret) else Secret(key)
-    for var in dialect.api_key_env:
+    for var in kind.api_key_env:
         value = env.get(var, "").strip()
         if value:
             return Secret(value)
     if "api_key" in from_file:
         return Secret(from_file["api_key"][0])
-    if dialect.api_key_required:
-        checked = ", ".join(dialect.api_key_env) or "none"
+    if kind.api_key_required:
+        checked = ", ".join(kind.api_key_env) or "none"
         raise ConfigError(
-            f"the {dialect.name} backend needs an API key: set the environment variable "
-            f"{dialect.api_key_env[0] if dialect.api_key_env else 'MINIMAX_API_KEY'} or pass api_key= "
+            f"the {kind.name} backend needs an API key: set the environment variable "
+            f"{kind.api_key_env[0] if kind.api_key_env else 'MINIMAX_API_KEY'} or pass api_key= "
             f"(environment variables checked: {checked})",
             key="api_key",
         )

@@ -3,17 +3,17 @@
 An :class:`AssistantMessage` keeps its output as ordered blocks (reasoning, text, tool calls, invalid tool
 calls: the parser's types) and remembers where its reasoning came from, so appending it to the next request
 sends the reasoning back in the form that backend expects (interleaved thinking). Messages may also be given
-as OpenAI-style dicts; :func:`to_message` converts them.
+as OpenAI-style dicts; :func:`to_message` converts them. Every message has ``to_dict()`` (plain JSON, lossless)
+and ``from_dict()``, so a conversation can be saved and reloaded exactly.
 
 Frozen dataclasses, like the parser's types: built on every response, never validated twice.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from .parsing import (
     Block,
@@ -26,18 +26,30 @@ from .parsing import (
     ToolCallArgumentsDelta,
     ToolCallEnd,
     ToolCallStart,
-    parse_output,
 )
-from .parsing._machine import new_call_id
 from .parsing.types import BlockViews
 
 ReasoningChannel: TypeAlias = Literal["reasoning_details", "reasoning_content", "reasoning", "inline"]
+"""Where an assistant message's reasoning travels on the wire."""
+
+RawMode: TypeAlias = Literal["auto", "raw", "tagged"]
+"""How to read content that arrives with no reasoning field: ``raw`` output starts inside ``<think>`` (a server
+without a reasoning parser, or a completion the SDK prompted itself), ``tagged`` content holds explicit
+``<think>…</think>`` (append-think servers, the MiniMax platform's default, history), ``auto`` decides from the
+text (FORMAT.md 5.6)."""
 
 
 @dataclass(frozen=True, slots=True)
 class SystemMessage:
     content: str
     role: Literal["system"] = "system"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": "system", "content": self.content}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SystemMessage:
+        return _from_dict(cls, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +58,14 @@ class UserMessage:
 
     content: str | tuple[Mapping[str, Any], ...]
     role: Literal["user"] = "user"
+
+    def to_dict(self) -> dict[str, Any]:
+        content = self.content if isinstance(self.content, str) else [dict(p) for p in self.content]
+        return {"role": "user", "content": content}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UserMessage:
+        return _from_dict(cls, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +76,16 @@ class ToolMessage:
     content: str
     name: str | None = None
     role: Literal["tool"] = "tool"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": "tool", "tool_call_id": self.tool_call_id, "content": self.content}
+        if self.name is not None:
+            out["name"] = self.name
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ToolMessage:
+        return _from_dict(cls, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +114,34 @@ class AssistantMessage(BlockViews):
         tool_calls: Iterable[ToolCall | Mapping[str, Any]] = (),
     ) -> AssistantMessage:
         """An assistant message from its parts (tool calls as ``ToolCall`` or ``{"name", "arguments"}``)."""
+        from ._message_dicts import tool_call_from_dict
+
         blocks: list[Block] = []
         if reasoning:
             blocks.append(ReasoningBlock(reasoning))
         if content:
             blocks.append(TextBlock(content))
-        blocks.extend(_tool_call(c) for c in tool_calls)
+        blocks.extend(c if isinstance(c, ToolCall) else tool_call_from_dict(c) for c in tool_calls)
         return cls(tuple(blocks))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole message as plain JSON: every block in order (invalid calls too) and the reasoning's
+        origin, so :meth:`from_dict` gives back an equal message."""
+        out: dict[str, Any] = {"role": "assistant", "blocks": [_block_dict(b) for b in self.blocks]}
+        if self.reasoning_channel is not None:
+            out["reasoning_channel"] = self.reasoning_channel
+        if self.dialect is not None:
+            out["dialect"] = self.dialect
+        if self.reasoning_details is not None:
+            out["reasoning_details"] = [dict(d) for d in self.reasoning_details]
+        if self.raw_content is not None:
+            out["raw_content"] = self.raw_content
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AssistantMessage:
+        """An assistant message from :meth:`to_dict`'s form, or from an OpenAI-style assistant dict."""
+        return _from_dict(cls, data)
 
 
 Message: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
@@ -130,6 +181,9 @@ class ChatResponse:
     model: str | None = None
     id: str | None = None
     request_id: str | None = None
+    server_finish_reason: str | None = None
+    """The finish reason as the server sent it. ``finish_reason`` is ``"tool_calls"`` whenever the message has
+    a valid tool call, whatever the server said (one without a tool parser says ``"stop"``)."""
 
 
 @dataclass(slots=True)
@@ -160,111 +214,37 @@ StreamEvent: TypeAlias = (
 )
 
 
-# --- from OpenAI-style dicts ------------------------------------------------------------------------------
+def _block_dict(block: Block) -> dict[str, Any]:
+    data = asdict(block)
+    if isinstance(block, ToolCall):
+        data["warnings"] = list(block.warnings)
+    return data
 
 
-def _tool_call(call: ToolCall | Mapping[str, Any]) -> ToolCall:
-    if isinstance(call, ToolCall):
-        return call
-    spec: Mapping[str, Any] = call["function"] if isinstance(call.get("function"), Mapping) else call
-    name = spec.get("name")
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"a tool call needs a non-empty 'name', got {name!r}")
-    arguments = spec.get("arguments") or {}
-    if isinstance(arguments, str):
-        try:
-            arguments = json.loads(arguments) if arguments.strip() else {}
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"tool call {name!r}: arguments are not valid JSON ({exc.msg})") from None
-    if not isinstance(arguments, Mapping):
-        raise ValueError(f"tool call {name!r}: arguments must be a JSON object, got {type(arguments).__name__}")
-    call_id = call.get("id")
-    return ToolCall(call_id if isinstance(call_id, str) and call_id else new_call_id(), name, dict(arguments))
+_M = TypeVar("_M", SystemMessage, UserMessage, AssistantMessage, ToolMessage)
 
 
-def _text(content: Any, role: str) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):
-        return "".join(
-            p if isinstance(p, str) else str(p.get("text") or "")
-            for p in content
-            if isinstance(p, str) or (isinstance(p, Mapping) and p.get("type") == "text")
+def _from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+    message = to_message(data)
+    if not isinstance(message, cls):
+        raise ValueError(
+            f"{cls.__name__}.from_dict: the dict is a {type(message).__name__} (role {data.get('role')!r})"
         )
-    raise ValueError(f"{role} message: content must be a string or a list of parts, got {type(content).__name__}")
-
-
-def details_text(details: Any) -> str:
-    """The reasoning text of MiniMax's ``reasoning_details`` items, joined."""
-    if not isinstance(details, Sequence) or isinstance(details, str):
-        return ""
-    return "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
-
-
-def reasoning_field(message: Mapping[str, Any]) -> tuple[str, ReasoningChannel | None]:
-    """The reasoning an OpenAI-style message carries in a field, and which: ``reasoning_details``, else
-    ``reasoning_content``, else ``reasoning`` (the first that is not empty); ``("", None)`` if none."""
-    text = details_text(message.get("reasoning_details"))
-    if text:
-        return text, "reasoning_details"
-    for key in ("reasoning_content", "reasoning"):
-        value = message.get(key)
-        if isinstance(value, str) and value:
-            return value, "reasoning_content" if key == "reasoning_content" else "reasoning"
-    return "", None
-
-
-def _assistant_from_dict(data: Mapping[str, Any]) -> AssistantMessage:
-    blocks: list[Block] = []
-    text, channel = reasoning_field(data)
-    if text:
-        blocks.append(ReasoningBlock(text))
-    details = data.get("reasoning_details")
-    raw = _text(data.get("content"), "assistant")
-    parsed = parse_output(raw, in_reasoning=False) if raw else None
-    if parsed is not None:
-        if channel is None and parsed.reasoning:
-            channel = "inline"
-        blocks.extend(b for b in parsed.blocks if not (channel != "inline" and isinstance(b, ReasoningBlock)))
-    blocks.extend(_tool_call(c) for c in data.get("tool_calls") or ())
-    return AssistantMessage(
-        tuple(blocks),
-        reasoning_channel=channel,
-        reasoning_details=tuple(details) if channel == "reasoning_details" and details else None,
-        raw_content=raw if channel == "inline" else None,
-    )
+    return message
 
 
 def to_message(obj: MessageLike) -> Message:
-    """The SDK message for ``obj``: an SDK message as is, or an OpenAI-style dict converted.
+    """The SDK message for ``obj``: an SDK message as is, or a dict converted.
 
-    Assistant dicts may carry reasoning as ``reasoning_details``, ``reasoning_content``, ``reasoning`` or
-    inline ``<think>`` in content, and tool-call arguments as dicts or JSON strings. Raises ``ValueError``
-    naming the problem.
+    Dicts are OpenAI-style messages (assistant reasoning as ``reasoning_details``, ``reasoning_content``,
+    ``reasoning`` or inline ``<think>``; tool-call arguments as dicts or JSON strings) or the ``to_dict()`` form
+    of an SDK message. A key the SDK does not know raises ``ValueError`` naming it, rather than being dropped.
     """
+    from ._message_dicts import message_from_dict  # reads through the assembler, which builds these types
+
     if isinstance(obj, SystemMessage | UserMessage | AssistantMessage | ToolMessage):
         return obj
-    if not isinstance(obj, Mapping):
-        raise ValueError(f"a message must be an SDK message or a dict, got {type(obj).__name__}")
-    role = obj.get("role")
-    if role == "system" or role == "developer":
-        return SystemMessage(_text(obj.get("content"), "system"))
-    if role == "user":
-        content = obj.get("content")
-        if isinstance(content, list | tuple):
-            return UserMessage(tuple(p if isinstance(p, Mapping) else {"type": "text", "text": p} for p in content))
-        return UserMessage(_text(content, "user"))
-    if role == "assistant":
-        return _assistant_from_dict(obj)
-    if role == "tool":
-        call_id = obj.get("tool_call_id")
-        if not isinstance(call_id, str):
-            raise ValueError("tool message: needs a string 'tool_call_id'")
-        name = obj.get("name")
-        return ToolMessage(call_id, _text(obj.get("content"), "tool"), name if isinstance(name, str) else None)
-    raise ValueError(f"unknown message role {role!r}; expected system, user, assistant or tool")
+    return message_from_dict(obj)
 
 
 def to_messages(items: Iterable[MessageLike]) -> list[Message]:
@@ -277,3 +257,22 @@ def _indexed(index: int, item: MessageLike) -> Message:
         return to_message(item)
     except ValueError as exc:
         raise ValueError(f"messages[{index}]: {exc}") from None
+
+
+__all__ = [
+    "AssistantMessage",
+    "ChatResponse",
+    "DoneEvent",
+    "Message",
+    "MessageLike",
+    "RawMode",
+    "ReasoningChannel",
+    "StreamEvent",
+    "SystemMessage",
+    "ToolMessage",
+    "Usage",
+    "UsageEvent",
+    "UserMessage",
+    "to_message",
+    "to_messages",
+]

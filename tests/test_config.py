@@ -40,7 +40,7 @@ def test_defaults_come_from_the_minimax_dialect() -> None:
     assert s.sampling == {"temperature": 1.0, "top_p": 0.95, "top_k": 40}
     assert s.extra_body == {}
     assert s.config_file is None
-    assert s.dialect.name == "minimax"
+    assert s.kind.name == "minimax"  # settings name a backend kind (the dialect is the HTTP backend's)
     assert s.retry_policy.max_retries == 2
 
 
@@ -263,7 +263,7 @@ def error(*args: Any, **kwargs: Any) -> ConfigError:
         ),
         (
             'backend = "vlm"\n',
-            "unknown backend 'vlm' in {path}. Known backends: minimax, minimax-inline, nvidia, openai",
+            "unknown backend 'vlm' in {path}. Known backends: custom, minimax, minimax-inline, nvidia, openai",
             "backend",
         ),
         ('backend = "nvida"\n', "unknown backend 'nvida' in {path}; did you mean 'nvidia'?", "backend"),

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from minimax_sdk._secret import Secret
+from minimax_sdk._secret import Secret, redact
+from minimax_sdk.backends._http_errors import error_from_base_resp, error_from_response
 from minimax_sdk.errors import (
     APIConnectionError,
     APIError,
@@ -28,9 +29,6 @@ from minimax_sdk.errors import (
     RateLimitError,
     ResponseValidationError,
     StreamInterruptedError,
-    error_from_base_resp,
-    error_from_response,
-    redact,
 )
 
 KEY = "sk-test-0123456789abcdef"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from minimax_sdk.backends._normalize import StreamNormalizer, response_from_json, usage_from
+from minimax_sdk.backends._wire import usage_from
 from minimax_sdk.backends.dialects import DIALECTS, Dialect
 from minimax_sdk.messages import DoneEvent, UsageEvent
 from minimax_sdk.parsing import (
@@ -18,6 +18,8 @@ from minimax_sdk.parsing import (
     ToolCallEnd,
     ToolCallStart,
 )
+
+from .wire_support import response_from_json, stream_reader
 
 TOOLS = [{"type": "function", "function": {"name": "get", "parameters": {"properties": {"k": {"type": "string"}}}}}]
 RAW_CALL = (
@@ -126,7 +128,7 @@ def _chunks(
 
 
 def _run(dialect: Dialect, chunks: list[dict[str, Any]], tools: Any = None) -> tuple[list[Any], Any]:
-    norm = StreamNormalizer(dialect, tools)
+    norm = stream_reader(dialect, tools)
     events: list[Any] = []
     for chunk in chunks:
         events += norm.feed(chunk)
@@ -174,7 +176,7 @@ def test_append_think_stream_starts_tagged() -> None:
 
 
 def test_split_reasoning_field_then_content_is_not_held() -> None:
-    norm = StreamNormalizer(DIALECTS["openai"], None)
+    norm = stream_reader(DIALECTS["openai"], None)
     assert [e.text for e in norm.feed(_chunks([{"reasoning_content": "r"}])[0]) if isinstance(e, ReasoningDelta)] == [
         "r"
     ]
@@ -225,8 +227,8 @@ def test_usage_event_and_response_usage() -> None:
 
 
 def test_delivered_is_false_until_output_arrives() -> None:
-    norm = StreamNormalizer(DIALECTS["openai"], None)
+    norm = stream_reader(DIALECTS["openai"], None)
     norm.feed({"id": "s", "choices": [{"index": 0, "delta": {"role": "assistant"}}]})
-    assert not norm.delivered
+    assert not norm.assembler.delivered
     norm.feed({"id": "s", "choices": [{"index": 0, "delta": {"content": "x"}}]})
-    assert norm.delivered
+    assert norm.assembler.delivered

@@ -11,6 +11,7 @@ from email.utils import format_datetime
 import pytest
 
 from minimax_sdk._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
+from minimax_sdk.backends._http_errors import error_from_base_resp, error_from_response
 from minimax_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -18,8 +19,6 @@ from minimax_sdk.errors import (
     ResponseValidationError,
     StreamInterruptedError,
     ToolArgumentsError,
-    error_from_base_resp,
-    error_from_response,
 )
 
 NOW = 1_800_000_000.0

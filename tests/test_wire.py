@@ -6,11 +6,13 @@ import json
 
 import pytest
 
-from minimax_sdk.backends._normalize import response_from_json
 from minimax_sdk.backends._wire import message_wire, request_body
+from minimax_sdk.backends.base import ChatRequest
 from minimax_sdk.backends.dialects import DIALECTS, get_dialect
 from minimax_sdk.messages import AssistantMessage, ToolMessage, UserMessage, to_message, to_messages
 from minimax_sdk.parsing import ToolCall
+
+from .wire_support import response_from_json
 
 MSG = AssistantMessage.build(
     "Checking.", reasoning="Need data.", tool_calls=[ToolCall("c1", "get", {"k": "v", "n": 2})]
@@ -124,14 +126,14 @@ def test_bad_message_dicts_name_the_index_and_problem(bad: dict[str, object], me
 
 
 def test_request_body_sampling_defaults_and_dialect_extras() -> None:
-    body = request_body(
+    request = ChatRequest(
         model="m",
-        messages=[UserMessage("hi"), MSG, ToolMessage("c1", "result")],
-        dialect=get_dialect("minimax"),
-        tools=[{"name": "get", "parameters": {"type": "object"}}],
+        messages=(UserMessage("hi"), MSG, ToolMessage("c1", "result")),
+        tools=({"name": "get", "parameters": {"type": "object"}},),
         sampling={"max_tokens": 10},
-        defaults={"temperature": 1.0, "top_p": 0.95, "top_k": 40},
-        stream=True,
+    )
+    body = request_body(
+        request, get_dialect("minimax"), {"temperature": 1.0, "top_p": 0.95, "top_k": 40}, {}, stream=True
     )
     assert body["reasoning_split"] is True
     assert (body["temperature"], body["top_p"], body["max_tokens"]) == (1.0, 0.95, 10)
@@ -139,15 +141,7 @@ def test_request_body_sampling_defaults_and_dialect_extras() -> None:
     assert body["stream_options"] == {"include_usage": True}
     assert body["tools"] == [{"type": "function", "function": {"name": "get", "parameters": {"type": "object"}}}]
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "tool"]
-    explicit = request_body(
-        model="m",
-        messages=[],
-        dialect=get_dialect("minimax"),
-        tools=None,
-        sampling={"top_k": 5},
-        defaults={},
-        stream=False,
-    )
+    explicit = request_body(ChatRequest("m", (), sampling={"top_k": 5}), get_dialect("minimax"), {}, {}, stream=False)
     assert explicit["top_k"] == 5
     assert json.dumps(explicit)
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from .._tool_spec import ToolLike
-from ..backends._wire import message_wire
-from ..backends.dialects import DIALECTS
 from ..messages import AssistantMessage, Message, ToolMessage
 from ..template import render_conversation
 
@@ -37,10 +35,21 @@ def estimate_tokens(messages: Sequence[Message], tools: Sequence[ToolLike] | Non
     3.5 characters a token errs on the high side for English and code with M2's 200k-entry vocabulary, so a
     policy triggers a little early rather than late. Pass your own ``chars_per_token`` for other text.
     """
-    dialect = DIALECTS["openai"]
-    wire = [message_wire(m, dialect) for m in messages]
-    prompt = render_conversation(wire, tools, add_generation_prompt=True)
+    prompt = render_conversation([_template_dict(m) for m in messages], tools, add_generation_prompt=True)
     return math.ceil(len(prompt) / chars_per_token)
+
+
+def _template_dict(message: Message) -> dict[str, Any]:
+    """A message as the chat template reads it (reasoning and calls in their own keys)."""
+    if not isinstance(message, AssistantMessage):
+        return message.to_dict()
+    calls = [{"id": c.id, "function": {"name": c.name, "arguments": c.arguments}} for c in message.tool_calls]
+    return {
+        "role": "assistant",
+        "content": message.content,
+        "reasoning_content": message.reasoning,
+        "tool_calls": calls,
+    }
 
 
 class KeepEverything:

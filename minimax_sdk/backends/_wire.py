@@ -1,13 +1,25 @@
-"""Requests in the OpenAI-compatible wire format: messages (reasoning in each dialect's channel) and bodies."""
+"""The OpenAI-compatible wire format: request bodies (reasoning in each dialect's channel) and the readers that
+feed responses and stream chunks to the one assembler."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from .._tool_spec import ToolLike, function_definition
-from ..messages import AssistantMessage, Message, SystemMessage, ToolMessage, UserMessage
+from .._assembly import Assembler
+from .._message_dicts import details_text, reasoning_field
+from ..messages import (
+    AssistantMessage,
+    Message,
+    ReasoningChannel,
+    StreamEvent,
+    SystemMessage,
+    ToolMessage,
+    Usage,
+    UserMessage,
+)
+from .base import ChatRequest
 from .dialects import Dialect
 
 _DETAILS_DEFAULTS = {
@@ -51,51 +63,186 @@ def message_wire(msg: Message, dialect: Dialect) -> dict[str, Any]:
     """One message as the dialect's server expects it."""
     if isinstance(msg, AssistantMessage):
         return _assistant_wire(msg, dialect)
-    if isinstance(msg, ToolMessage):
-        out = {"role": "tool", "tool_call_id": msg.tool_call_id, "content": msg.content}
-        if msg.name:
-            out["name"] = msg.name
-        return out
-    if isinstance(msg, UserMessage):
-        content: Any = msg.content if isinstance(msg.content, str) else [dict(p) for p in msg.content]
-        return {"role": "user", "content": content}
-    if isinstance(msg, SystemMessage):
-        return {"role": "system", "content": msg.content}
+    if isinstance(msg, ToolMessage | UserMessage | SystemMessage):
+        return msg.to_dict()
     raise TypeError(f"not a message: {type(msg).__name__}")
 
 
-def tools_wire(tools: Iterable[ToolLike]) -> list[dict[str, Any]]:
-    """Tools as ``{"type": "function", "function": {...}}``."""
-    return [{"type": "function", "function": function_definition(t)} for t in tools]
-
-
 def request_body(
-    *,
-    model: str,
-    messages: Sequence[Message],
-    dialect: Dialect,
-    tools: Sequence[ToolLike] | None,
-    sampling: Mapping[str, Any],
-    defaults: Mapping[str, Any],
-    stream: bool,
-    extra_body: Mapping[str, Any] | None = None,
+    request: ChatRequest, dialect: Dialect, defaults: Mapping[str, Any], extra_body: Mapping[str, Any], *, stream: bool
 ) -> dict[str, Any]:
     """The JSON body of a chat-completions request.
 
     ``defaults`` are the configured sampling defaults (left out where the dialect does not document them);
-    ``sampling`` what the caller gave for this request (always sent).
+    the request's own sampling is always sent. Then the dialect's extras, the configured ``extra_body`` and
+    the request's ``extra_body``, each merged over what came before.
     """
-    body: dict[str, Any] = {"model": model, "messages": [message_wire(m, dialect) for m in messages]}
-    if tools:
-        body["tools"] = tools_wire(tools)
+    body: dict[str, Any] = {
+        "model": request.model,
+        "messages": [message_wire(m, dialect) for m in request.messages],
+    }
+    if request.tools:
+        body["tools"] = [{"type": "function", "function": dict(t)} for t in request.tools]
     dropped = dialect.dropped_params
     body.update({k: v for k, v in defaults.items() if v is not None and k not in dropped})
-    body.update({k: v for k, v in sampling.items() if v is not None})
+    body.update(request.sampling)
     body.update(dialect.request_extras)
-    if extra_body:
-        body.update(extra_body)
+    body.update(extra_body)
+    body.update(request.options.extra_body)
     if stream:
         body["stream"] = True
         if dialect.usage_in_stream:
             body["stream_options"] = {"include_usage": True}
     return body
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+_FIELDS: tuple[ReasoningChannel, ...] = ("reasoning_content", "reasoning")
+
+
+def usage_from(data: Any) -> Usage | None:
+    """Usage from an OpenAI-style ``usage`` object (with MiniMax's and vLLM's details), or None."""
+    if not isinstance(data, Mapping):
+        return None
+
+    def num(v: Any) -> int:
+        return v if isinstance(v, int) and not isinstance(v, bool) else 0
+
+    def detail(key: str, sub: str) -> int | None:
+        d = data.get(key)
+        v = d.get(sub) if isinstance(d, Mapping) else None
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    prompt, completion = num(data.get("prompt_tokens")), num(data.get("completion_tokens"))
+    return Usage(
+        prompt,
+        completion,
+        num(data.get("total_tokens")) or prompt + completion,
+        detail("completion_tokens_details", "reasoning_tokens"),
+        detail("prompt_tokens_details", "cached_tokens"),
+    )
+
+
+def _metadata(data: Mapping[str, Any], assembler: Assembler) -> None:
+    if assembler.model is None and isinstance(data.get("model"), str):
+        assembler.model = data["model"]
+    if assembler.id is None and isinstance(data.get("id"), str):
+        assembler.id = data["id"]
+
+
+def read_response(body: Mapping[str, Any], assembler: Assembler) -> None:
+    """Feed a non-streaming chat-completions body to ``assembler`` (ValueError on a wrong shape)."""
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
+        raise ValueError("the response has no choices")
+    choice = choices[0]
+    msg = choice.get("message")
+    if not isinstance(msg, Mapping):
+        raise ValueError("the response's first choice has no message")
+    _metadata(body, assembler)
+    text, channel = reasoning_field(msg)
+    if channel is not None:
+        assembler.reasoning(text, channel)
+    details = msg.get("reasoning_details")
+    if channel == "reasoning_details" and isinstance(details, list):
+        assembler.reasoning_details = tuple(details)
+    content = msg.get("content")
+    assembler.content(content if isinstance(content, str) else "")
+    for key, call in enumerate(msg.get("tool_calls") or ()):
+        fn = call.get("function") if isinstance(call, Mapping) else None
+        if isinstance(fn, Mapping):
+            args = fn.get("arguments")
+            args_text = args if isinstance(args, str) else json.dumps(args or {})
+            assembler.tool_call_delta(key, call_id=call.get("id"), name=fn.get("name"), arguments=args_text)
+    finish = choice.get("finish_reason")
+    assembler.server_finish_reason = finish if isinstance(finish, str) else None
+    usage = usage_from(body.get("usage"))
+    if usage is not None:
+        assembler.add_usage(usage)
+
+
+class ChunkReader:
+    """Feeds decoded stream chunks to an assembler: reasoning fields (``reasoning_details`` snapshots or
+    increments), content, tool-call fragments by their ``index``, usage and the finish reason."""
+
+    def __init__(self, assembler: Assembler, dialect: Dialect) -> None:
+        self.assembler = assembler
+        self._details_mode = dialect.reasoning_details_mode
+        self._details_so_far = ""
+        self._details_last: Mapping[str, Any] | None = None
+
+    def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+        assembler = self.assembler
+        events: list[StreamEvent] = []
+        if assembler.model is None or assembler.id is None:
+            _metadata(chunk, assembler)
+        choices = chunk.get("choices")
+        if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
+            choice = choices[0]
+            delta = choice.get("delta")
+            if isinstance(delta, Mapping):
+                self._delta(delta, events)
+            finish = choice.get("finish_reason")
+            if isinstance(finish, str):
+                assembler.server_finish_reason = finish
+        if "usage" in chunk:
+            usage = usage_from(chunk["usage"])
+            if usage is not None:
+                events.extend(assembler.add_usage(usage))
+        return events
+
+    def _delta(self, delta: Mapping[str, Any], events: list[StreamEvent]) -> None:
+        assembler = self.assembler
+        details = delta.get("reasoning_details")
+        if isinstance(details, list) and details:
+            events.extend(assembler.reasoning(self._details_piece(details), "reasoning_details"))
+        for key in _FIELDS:
+            value = delta.get(key)
+            if isinstance(value, str):
+                events.extend(assembler.reasoning(value, key))
+        content = delta.get("content")
+        if isinstance(content, str):
+            events.extend(assembler.content(content))
+        calls = delta.get("tool_calls")
+        if isinstance(calls, list):
+            for call in calls:
+                if isinstance(call, Mapping):
+                    index = call.get("index")
+                    fn = call.get("function")
+                    fn = fn if isinstance(fn, Mapping) else {}
+                    events.extend(
+                        assembler.tool_call_delta(
+                            index if isinstance(index, int) else assembler.call_count,
+                            call_id=_string(call.get("id")),
+                            name=_string(fn.get("name")),
+                            arguments=_string(fn.get("arguments")),
+                        )
+                    )
+
+    def _details_piece(self, details: list[Any]) -> str:
+        """The new reasoning text in streamed ``reasoning_details``: cumulative snapshots or increments."""
+        text = details_text(details)
+        items = [d for d in details if isinstance(d, Mapping)]
+        if items:
+            self._details_last = items[-1]
+        so_far = self._details_so_far
+        mode = self._details_mode
+        if mode == "cumulative" or (mode == "auto" and so_far and text.startswith(so_far)):
+            piece = text[len(so_far) :]
+            self._details_so_far = text
+        else:
+            piece = text
+            self._details_so_far = so_far + text
+        return piece
+
+    def close(self) -> list[StreamEvent]:
+        """End of stream: the ``reasoning_details`` to send back (the last item's fields with the whole text),
+        then the assembler's closing events."""
+        if self._details_last is not None:
+            self.assembler.reasoning_details = ({**self._details_last, "text": self._details_so_far},)
+        return self.assembler.close()
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,7 +1,8 @@
 """Per-backend profiles: where reasoning arrives, how it goes back, and how to reach the server.
 
-A profile is data. The HTTP backend and the normaliser read these fields; nothing branches on a dialect's
-name. Add a backend by adding a profile.
+A profile is data. The HTTP backend reads these fields; nothing branches on a dialect's name. What settings
+need (base URL, key, default model) is the backend kind's, in :mod:`minimax_sdk.backends.registry`; an HTTP
+kind's dialect has the kind's name.
 
 | dialect          | reasoning arrives as                         | goes back as          | tool calls arrive as |
 |------------------|----------------------------------------------|-----------------------|----------------------|
@@ -19,13 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ReasoningChannel = Literal["reasoning_details", "reasoning_content", "reasoning", "inline"]
-"""Where an assistant message's reasoning travels on the wire."""
-
-RawMode = Literal["auto", "raw", "tagged"]
-"""How to read content that arrives with no reasoning field: ``raw`` output starts inside ``<think>`` (a server
-without a reasoning parser), ``tagged`` content holds explicit ``<think>…</think>`` (append-think servers, the
-MiniMax platform's default), ``auto`` decides from the text (FORMAT.md 5.6)."""
+from ..messages import RawMode, ReasoningChannel
 
 
 @dataclass(frozen=True)
@@ -33,12 +28,6 @@ class Dialect:
     """How one kind of backend speaks the OpenAI-compatible protocol."""
 
     name: str
-    default_base_url: str | None
-    """None: the caller must give one (self-hosted servers)."""
-    api_key_env: tuple[str, ...]
-    """Environment variables holding the key, first found wins."""
-    api_key_required: bool
-    default_model: str
     request_extras: dict[str, Any] = field(default_factory=dict)
     """Fields added to every request body (e.g. MiniMax's ``reasoning_split``)."""
     send_reasoning_as: ReasoningChannel = "reasoning_content"
@@ -58,10 +47,6 @@ DIALECTS: dict[str, Dialect] = {
     for d in (
         Dialect(
             name="minimax",
-            default_base_url="https://api.minimax.io/v1",
-            api_key_env=("MINIMAX_API_KEY",),
-            api_key_required=True,
-            default_model="MiniMax-M2.1",
             request_extras={"reasoning_split": True},
             send_reasoning_as="reasoning_details",
             raw_mode="tagged",
@@ -69,30 +54,18 @@ DIALECTS: dict[str, Dialect] = {
         ),
         Dialect(
             name="minimax-inline",
-            default_base_url="https://api.minimax.io/v1",
-            api_key_env=("MINIMAX_API_KEY",),
-            api_key_required=True,
-            default_model="MiniMax-M2.1",
             send_reasoning_as="inline",
             raw_mode="tagged",
             dropped_params=frozenset({"top_k"}),
         ),
         Dialect(
             name="nvidia",
-            default_base_url="https://integrate.api.nvidia.com/v1",
-            api_key_env=("NVIDIA_API_KEY",),
-            api_key_required=True,
-            default_model="minimaxai/minimax-m2.1",
             send_reasoning_as="reasoning_content",
             raw_mode="auto",
             dropped_params=frozenset({"top_k"}),
         ),
         Dialect(
             name="openai",
-            default_base_url=None,
-            api_key_env=("MINIMAX_API_KEY", "OPENAI_API_KEY"),
-            api_key_required=False,
-            default_model="MiniMaxAI/MiniMax-M2.1",
             send_reasoning_as="reasoning_content",
             raw_mode="auto",
         ),

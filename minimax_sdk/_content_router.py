@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from .._tool_spec import ToolLike
-from ..parsing import Event, ParsedOutput, StreamParser, starts_in_reasoning
-from ..parsing._tags import BLOCK_OPEN, THINK_CLOSE, THINK_OPEN
-from .dialects import RawMode
+from ._tool_spec import ToolLike
+from .messages import RawMode
+from .parsing import Event, ParsedOutput, StreamParser, starts_in_reasoning
+from .parsing._tags import BLOCK_OPEN, THINK_CLOSE, THINK_OPEN
 
 _TAGS = (THINK_CLOSE, THINK_OPEN, BLOCK_OPEN)
 _OVERLAP = max(len(t) for t in _TAGS) - 1
