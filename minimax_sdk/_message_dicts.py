@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
-from ._assembly import Assembler
+from .assembly import Assembler
 from .messages import (
     AssistantMessage,
     Message,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from minimax_sdk._assembly import Assembler
 from minimax_sdk._tool_spec import ToolLike
+from minimax_sdk.assembly import Assembler
 from minimax_sdk.backends._wire import ChunkReader, read_response
 from minimax_sdk.backends.dialects import Dialect
 from minimax_sdk.messages import ChatResponse

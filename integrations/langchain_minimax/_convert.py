@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from langchain_core.messages import (
     AIMessage,
@@ -30,17 +30,18 @@ from langchain_core.messages import (
 )
 from langchain_core.utils.json import parse_partial_json
 
+from minimax_sdk.assembly import Assembler
 from minimax_sdk.messages import AssistantMessage, Message, ReasoningChannel, to_message
 from minimax_sdk.messages import SystemMessage as SdkSystemMessage
 from minimax_sdk.messages import ToolMessage as SdkToolMessage
-from minimax_sdk.parsing import Block, ReasoningBlock, TextBlock, ToolCall, parse_output
+from minimax_sdk.parsing import ToolCall, parse_output
 
 __all__ = ["STASH_KEY", "to_sdk_messages"]
 
 STASH_KEY = "minimax"
 """``additional_kwargs`` key of the reasoning's origin: ``reasoning_channel``, ``dialect``, ``raw_content``."""
 
-_CHANNELS: frozenset[str] = frozenset({"reasoning_details", "reasoning_content", "reasoning", "inline"})
+_FIELD_CHANNELS: frozenset[str] = frozenset({"reasoning_details", "reasoning_content", "reasoning"})
 _REASONING_TYPES = {"reasoning": "reasoning", "thinking": "thinking"}  # block type -> key holding the text
 
 
@@ -93,7 +94,11 @@ def _without_name(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def assistant_message(message: AIMessage, answered: set[str] | None = None) -> AssistantMessage:
-    """The SDK assistant message for ``message``: reasoning from any form it holds, text, tool calls."""
+    """The SDK assistant message for ``message``: reasoning from any form it holds, text, tool calls.
+
+    Built by the SDK's one assembler, as a response is: the reasoning as a field piece (or, for a reply whose
+    reasoning came inline, the inline text it came as), the text as content, then the calls.
+    """
     block_reasoning, text, content_calls = _read_content(message.content)
     extra = message.additional_kwargs
     details = _details(extra.get("reasoning_details"))
@@ -103,27 +108,26 @@ def assistant_message(message: AIMessage, answered: set[str] | None = None) -> A
         or _details_text(details)
         or _string(extra.get("reasoning"))
     )
-    if not reasoning and "</think>" in text:  # inline reasoning left in text by another integration
-        parsed = parse_output(text, in_reasoning=None)
-        reasoning, text = parsed.reasoning, parsed.content
-    blocks: list[Block] = []
-    if reasoning:
-        blocks.append(ReasoningBlock(reasoning))
-    if text:
-        blocks.append(TextBlock(text))
-    blocks.extend(_tool_calls(message, content_calls, answered or set()))
     origin = extra.get(STASH_KEY)
     origin = origin if isinstance(origin, Mapping) else {}
     channel = origin.get("reasoning_channel")
     dialect = origin.get("dialect")
     raw = origin.get("raw_content")
-    return AssistantMessage(
-        tuple(blocks),
-        reasoning_channel=cast("ReasoningChannel", channel) if channel in _CHANNELS and reasoning else None,
-        dialect=dialect if isinstance(dialect, str) else None,
-        reasoning_details=details if channel == "reasoning_details" and _details_text(details) == reasoning else None,
-        raw_content=raw if isinstance(raw, str) and _same_output(raw, reasoning, text) else None,
-    )
+    # raw_mode auto: text holding inline reasoning from another integration (``…</think>``) is read as such
+    assembler = Assembler(None, raw_mode="auto", dialect=dialect if isinstance(dialect, str) else None, stream=False)
+    if reasoning and channel == "inline":
+        same = isinstance(raw, str) and _same_output(raw, reasoning, text)
+        assembler.content(raw if same and isinstance(raw, str) else f"<think>\n{reasoning}\n</think>\n\n{text}")
+    else:
+        if reasoning:
+            field: ReasoningChannel = channel if channel in _FIELD_CHANNELS else "reasoning_content"
+            assembler.reasoning(reasoning, field)
+            if channel == "reasoning_details" and _details_text(details) == reasoning:
+                assembler.reasoning_details = details
+        assembler.content(text)
+    for call in _tool_calls(message, content_calls, answered or set()):
+        assembler.call(call)
+    return assembler.message()
 
 
 def _read_content(content: str | list[str | dict[str, Any]]) -> tuple[str, str, list[dict[str, Any]]]:

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 from typing_extensions import Self
 
 from minimax_sdk import AsyncMiniMax, MiniMax, Settings, load_settings
+from minimax_sdk.backends.base import ChatParams
 from minimax_sdk.messages import Message
 
 from ._convert import to_sdk_messages
@@ -44,6 +45,7 @@ __all__ = ["ChatMiniMax"]
 
 _CLIENT_LOCK = threading.Lock()
 # the client decides stream options per call; core strips the tracing-only keys, and so do we
+_NAMED_PARAMS = frozenset(ChatParams.__annotations__)
 _DROPPED_KWARGS = ("stream", "stream_options", "ls_structured_output_format", "structured_output_format")
 
 
@@ -211,6 +213,10 @@ class ChatMiniMax(BaseChatModel):
             **call,
         }
         fields = {k: v for k, v in fields.items() if v is not None}
+        # model_kwargs are request fields: those the SDK does not name go into the body as they are
+        unnamed = {k: fields.pop(k) for k in [k for k in fields if k not in _NAMED_PARAMS]}
+        if unnamed:
+            fields["extra_body"] = {**unnamed, **fields.get("extra_body", {})}
         fields["model"] = model
         if _is_forced(fields.get("tool_choice")) and not self._can_force_tool_choice():
             warnings.warn(

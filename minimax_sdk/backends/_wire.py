@@ -7,8 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._assembly import Assembler
 from .._message_dicts import details_text, reasoning_field
+from ..assembly import Assembler
 from ..messages import (
     AssistantMessage,
     Message,

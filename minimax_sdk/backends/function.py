@@ -27,7 +27,7 @@ import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import TypeAlias
 
-from .._assembly import Assembler
+from ..assembly import Assembler
 from ..messages import AssistantMessage, ChatResponse, RawMode, ReasoningChannel, StreamEvent, Usage
 from ..parsing import InvalidToolCall, ReasoningBlock, TextBlock, ToolCall
 from .base import AsyncBackend, Backend, ChatRequest

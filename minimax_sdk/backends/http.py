@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .._assembly import Assembler
 from .._log_redaction import register_secret
 from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
 from .._secret import redact
 from .._sse import ServerSentEvent, SSEDecoder
+from ..assembly import Assembler
 from ..config import Settings
 from ..errors import APIConnectionError, APIError, ResponseValidationError, StreamInterruptedError
 from ..messages import ChatResponse, StreamEvent

@@ -183,7 +183,9 @@ def test_origin_is_kept_only_when_it_still_matches() -> None:
         additional_kwargs={"minimax": stash},
     )
     assert assistant_message(fresh).raw_content == stash["raw_content"]
-    assert assistant_message(edited).raw_content is None
+    # the stale stash is not sent: the edited reply goes back inline as the SDK renders it (the assembler
+    # reads it back as it reads any inline reply)
+    assert assistant_message(edited).raw_content == "<think>\nr\n</think>\n\nnew"
     assert (assistant_message(edited).reasoning_channel, assistant_message(edited).dialect) == (
         "inline",
         "minimax-inline",
