@@ -17,6 +17,10 @@ from .agent import (
     ToolStartEvent,
     TurnStartEvent,
 )
+from .assembly import Assembler
+from .backends.base import AsyncBackend, Backend, ChatParams, ChatRequest, RequestOptions
+from .backends.function import FunctionBackend
+from .backends.registry import BackendKind, register_backend
 from .client import AsyncChatStream, AsyncMiniMax, ChatStream, MiniMax
 from .config import Settings, load_settings
 from .errors import (
@@ -83,12 +87,18 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "ArgumentProblem",
+    "Assembler",
     "AssistantMessage",
+    "AsyncBackend",
     "AsyncChatStream",
     "AsyncMiniMax",
     "AuthenticationError",
+    "Backend",
+    "BackendKind",
     "BadRequestError",
     "Block",
+    "ChatParams",
+    "ChatRequest",
     "ChatResponse",
     "ChatStream",
     "ConfigError",
@@ -96,6 +106,7 @@ __all__ = [
     "ContentDelta",
     "DoneEvent",
     "Event",
+    "FunctionBackend",
     "InsufficientBalanceError",
     "InternalServerError",
     "InvalidToolCall",
@@ -113,6 +124,7 @@ __all__ = [
     "RateLimitError",
     "ReasoningBlock",
     "ReasoningDelta",
+    "RequestOptions",
     "ResponseValidationError",
     "RunDoneEvent",
     "RunHooks",
@@ -141,6 +153,7 @@ __all__ = [
     "__version__",
     "load_settings",
     "parse_output",
+    "register_backend",
     "render_assistant_turn",
     "render_conversation",
     "render_tool_call",

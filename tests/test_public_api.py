@@ -8,6 +8,15 @@ import sys
 import minimax_sdk
 
 EXPECTED = {
+    "Assembler",
+    "AsyncBackend",
+    "Backend",
+    "BackendKind",
+    "ChatParams",
+    "ChatRequest",
+    "FunctionBackend",
+    "RequestOptions",
+    "register_backend",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
