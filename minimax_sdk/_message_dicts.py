@@ -24,7 +24,7 @@ from .parsing import Block, InvalidToolCall, ReasoningBlock, TextBlock, ToolCall
 from .parsing._machine import new_call_id
 from .parsing.types import InvalidReason
 
-__all__ = ["details_text", "message_from_dict", "reasoning_field", "tool_call_from_dict"]
+__all__ = ["details_text", "feed_reasoning_field", "message_from_dict", "reasoning_field", "tool_call_from_dict"]
 
 _KEYS: dict[str, frozenset[str]] = {
     "system": frozenset({"role", "content", "name"}),
@@ -82,12 +82,7 @@ def _check_keys(data: Mapping[str, Any], form: str) -> None:
 
 def _assistant_from_openai_dict(data: Mapping[str, Any]) -> AssistantMessage:
     assembler = Assembler(None, raw_mode="tagged", stream=False)
-    text, channel = reasoning_field(data)
-    if channel is not None:
-        assembler.reasoning(text, channel)
-    details = data.get("reasoning_details")
-    if channel == "reasoning_details" and isinstance(details, list):
-        assembler.reasoning_details = tuple(details)
+    feed_reasoning_field(data, assembler)
     assembler.content(_text(data.get("content"), "assistant"))
     calls = data.get("tool_calls") or ()
     if not isinstance(calls, list | tuple):
@@ -219,6 +214,18 @@ def details_text(details: Any) -> str:
     if not isinstance(details, Sequence) or isinstance(details, str):
         return ""
     return "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
+
+
+def feed_reasoning_field(message: Mapping[str, Any], assembler: Assembler) -> None:
+    """Give ``assembler`` the reasoning an OpenAI-style message carries in a field (and, for
+    ``reasoning_details``, the platform's items to send back unchanged)."""
+    text, channel = reasoning_field(message)
+    if channel is None:
+        return
+    assembler.reasoning(text, channel)
+    details = message.get("reasoning_details")
+    if channel == "reasoning_details" and isinstance(details, list):
+        assembler.reasoning_details = tuple(details)
 
 
 def reasoning_field(message: Mapping[str, Any]) -> tuple[str, ReasoningChannel | None]:

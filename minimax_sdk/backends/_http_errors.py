@@ -107,14 +107,7 @@ def error_from_response(
         message += f": {server_message}"
     if hint:
         message += f" ({hint})"
-    return cls(
-        _finish_message(message, request_id, secrets),
-        status_code=status_code,
-        request_id=request_id,
-        code=code,
-        body=parsed,
-        headers=headers,
-    )
+    return _error(cls, message, status_code, code, request_id, parsed, headers, secrets)
 
 
 def error_from_base_resp(
@@ -138,14 +131,23 @@ def error_from_base_resp(
     message = f"MiniMax error {code}"
     if isinstance(status_msg, str) and status_msg.strip():
         message += f": {_shorten(status_msg.strip())}"
-    cls = _BY_BASE_RESP.get(code, APIStatusError)
+    return _error(_BY_BASE_RESP.get(code, APIStatusError), message, None, code, request_id, parsed, headers, secrets)
+
+
+def _error(
+    cls: type[APIStatusError],
+    message: str,
+    status_code: int | None,
+    code: str | int | None,
+    request_id: str | None,
+    body: Any,
+    headers: Mapping[str, str],
+    secrets: tuple[str, ...],
+) -> APIStatusError:
+    if request_id:
+        message += f" (request id {request_id})"
     return cls(
-        _finish_message(message, request_id, secrets),
-        status_code=None,
-        request_id=request_id,
-        code=code,
-        body=parsed,
-        headers=headers,
+        redact(message, secrets), status_code=status_code, request_id=request_id, code=code, body=body, headers=headers
     )
 
 
@@ -162,12 +164,6 @@ def _reason(status_code: int) -> str:
         return HTTPStatus(status_code).phrase
     except ValueError:
         return "Error"
-
-
-def _finish_message(message: str, request_id: str | None, secrets: tuple[str, ...]) -> str:
-    if request_id:
-        message += f" (request id {request_id})"
-    return redact(message, secrets)
 
 
 def _decode_body(body: bytes) -> Any:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .._message_dicts import details_text, reasoning_field
+from .._message_dicts import details_text, feed_reasoning_field
 from ..assembly import Assembler
 from ..messages import (
     AssistantMessage,
@@ -141,12 +141,7 @@ def read_response(body: Mapping[str, Any], assembler: Assembler) -> None:
     if not isinstance(msg, Mapping):
         raise ValueError("the response's first choice has no message")
     _metadata(body, assembler)
-    text, channel = reasoning_field(msg)
-    if channel is not None:
-        assembler.reasoning(text, channel)
-    details = msg.get("reasoning_details")
-    if channel == "reasoning_details" and isinstance(details, list):
-        assembler.reasoning_details = tuple(details)
+    feed_reasoning_field(msg, assembler)
     content = msg.get("content")
     assembler.content(content if isinstance(content, str) else "")
     for key, call in enumerate(msg.get("tool_calls") or ()):
