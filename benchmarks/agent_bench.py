@@ -11,10 +11,10 @@ KeepEverything.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator
 from typing import Any
 
-from minimax_sdk import MiniMax, Settings
+from minimax_sdk import ChatRequest, MiniMax, StreamEvent
 from minimax_sdk.agent import KeepEverything, KeepFirstAndLast, Limits
 from minimax_sdk.messages import AssistantMessage, ChatResponse, Usage
 from minimax_sdk.parsing import ReasoningBlock, ToolCall
@@ -39,11 +39,14 @@ class StandInBackend:
         self.calls = calls
         self.n = 0
 
-    def chat(self, body: Mapping[str, Any], tools: Sequence[Any] | None) -> ChatResponse:
+    def chat(self, request: ChatRequest) -> ChatResponse:
         self.n += 1
         blocks: list[Any] = [ReasoningBlock(f"Turn {self.n}: look up {self.calls} keys. " * 5)]
         blocks += [ToolCall(f"call_{self.n}_{i}", "lookup", {"key": f"k{i}", "limit": 5}) for i in range(self.calls)]
         return ChatResponse(AssistantMessage(tuple(blocks), "reasoning_content", "openai"), Usage(100, 50, 150))
+
+    def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
+        raise NotImplementedError("the benchmark calls chat only")
 
     def close(self) -> None:
         pass
@@ -52,8 +55,7 @@ class StandInBackend:
 def per_turn(calls: int, policy: Any) -> float:
     best = float("inf")
     for _ in range(5):
-        client = MiniMax(settings=Settings(backend="openai", model="m", base_url="http://127.0.0.1:9/v1", api_key=None))
-        client._backend = StandInBackend(calls)  # type: ignore[assignment]
+        client = MiniMax(backend=StandInBackend(calls), model="m")
         start = time.perf_counter()
         result = client.run(
             [{"role": "user", "content": "go"}],
