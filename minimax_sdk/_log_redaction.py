@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from ._secret import redact
+from ._secret import Secret, redact
 
 LOGGERS = (
     "minimax_sdk",
@@ -31,7 +31,7 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__("minimax_sdk.redaction")
-        self.secrets: frozenset[str] = frozenset()
+        self.secrets: frozenset[Secret] = frozenset()
 
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = self.secrets
@@ -41,7 +41,7 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a record whose args do not fit its format: leave it to logging's own handling
             return True
-        if any(secret in message for secret in secrets):
+        if any(secret.get() in message for secret in secrets):
             record.msg, record.args = redact(message, secrets), None
         return True
 
@@ -51,10 +51,10 @@ _lock = threading.Lock()
 _attached = False
 
 
-def register_secret(secret: str) -> None:
+def register_secret(secret: Secret) -> None:
     """Keep ``secret`` out of the log records of the SDK, httpx and httpcore from now on."""
     global _attached
-    if len(secret) < _MIN_SECRET_LEN:
+    if len(secret.get()) < _MIN_SECRET_LEN:
         return
     with _lock:
         _FILTER.secrets = _FILTER.secrets | {secret}

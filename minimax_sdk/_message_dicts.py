@@ -16,6 +16,7 @@ from .messages import (
     AssistantMessage,
     Message,
     ReasoningChannel,
+    StreamEvent,
     SystemMessage,
     ToolMessage,
     UserMessage,
@@ -216,16 +217,16 @@ def details_text(details: Any) -> str:
     return "".join(str(d.get("text") or "") for d in details if isinstance(d, Mapping))
 
 
-def feed_reasoning_field(message: Mapping[str, Any], assembler: Assembler) -> None:
+def feed_reasoning_field(message: Mapping[str, Any], assembler: Assembler) -> list[StreamEvent]:
     """Give ``assembler`` the reasoning an OpenAI-style message carries in a field (and, for
-    ``reasoning_details``, the platform's items to send back unchanged)."""
+    ``reasoning_details``, the platform's items to send back unchanged); the events that settles."""
     text, channel = reasoning_field(message)
     if channel is None:
-        return
-    assembler.reasoning(text, channel)
+        return []
     details = message.get("reasoning_details")
     if channel == "reasoning_details" and isinstance(details, list):
         assembler.reasoning_details = tuple(details)
+    return assembler.reasoning(text, channel)
 
 
 def reasoning_field(message: Mapping[str, Any]) -> tuple[str, ReasoningChannel | None]:

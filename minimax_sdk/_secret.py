@@ -80,14 +80,15 @@ class Secret:
         return self
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
+def redact(text: str, secrets: Iterable[str | Secret]) -> str:
     """``text`` with every non-empty secret, and whatever follows ``Bearer``/``Basic``, replaced by
-    ``********``.
+    ``********``. Callers pass :class:`Secret` objects, so no frame of theirs holds a key in clear.
 
-    >>> redact("401: bad key sk-abc123, header Bearer sk-abc123", ["sk-abc123"])
+    >>> redact("401: bad key sk-abc123, header Bearer sk-abc123", [Secret("sk-abc123")])
     '401: bad key ********, header Bearer ********'
     """
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+    values = {s.get() if isinstance(s, Secret) else s for s in secrets}
+    for secret in sorted((v for v in values if v), key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return _BEARER.sub(rf"\1\2{REDACTED}", text)
 

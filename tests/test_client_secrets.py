@@ -18,10 +18,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 import traceback
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from minimax_sdk import AsyncMiniMax, MiniMax
@@ -274,3 +276,52 @@ def test_key_echoed_in_a_response_header_stays_out_of_httpcore_debug_logs(
     for record in caplog.records:
         for text in _record_texts(record):
             _assert_no_key(text, f"a log record of {record.name}")
+
+
+# --- what a traceback can reach (issue 11, item 10) -------------------------------------------------------------
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and every exception reachable from it through __cause__ and __context__."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [error]
+    while todo:
+        current = todo.pop()
+        if current is None or any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += [current.__cause__, current.__context__]
+    return seen
+
+
+TRANSPORT_FAULTS = {
+    "reset-before-output": [Fault.disconnect()],
+    "reset-mid-stream": [Fault.reset_after(2)],
+    "timeout": [Fault.stall(60)],
+    "malformed-sse": [Fault.malformed_sse(after_chunks=2)],
+    "status-401": [Fault.status(401, message=f"bad key {KEY}")],
+    "base-resp-in-200": [Fault.base_resp(1004, "invalid api key")],  # raised where a `secrets` local is in scope
+}
+
+
+@pytest.mark.parametrize("flavor", list(RUNNERS))
+@pytest.mark.parametrize("api", ["chat", "stream"])
+@pytest.mark.parametrize("name", list(TRANSPORT_FAULTS))
+def test_no_exception_reachable_from_an_error_holds_the_key(
+    server: ReferenceServer, name: str, api: str, flavor: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither the chained exceptions (an httpx error's request holds the Authorization header) nor the frame
+    locals of a traceback rendered with them (``secrets`` parameters) show the key."""
+    server.fault(*TRANSPORT_FAULTS[name], *TRANSPORT_FAULTS[name])
+    original = _client_options
+
+    def options(server: ReferenceServer, **extra: Any) -> dict[str, Any]:
+        return original(server, timeout=1.0, **extra) if name == "timeout" else original(server, **extra)
+
+    monkeypatch.setattr(sys.modules[__name__], "_client_options", options)
+    error = RUNNERS[flavor](server, api)
+    for linked in _chain(error):
+        assert not isinstance(linked, httpx.HTTPError), f"{type(linked).__name__} is reachable from the error"
+        assert getattr(linked, "request", None) is None
+    rendered = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
+    _assert_no_key(rendered, "a traceback rendered with its locals")

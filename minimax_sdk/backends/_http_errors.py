@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from .._secret import redact
+from .._secret import Secret, redact
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -80,7 +80,7 @@ def error_from_response(
     headers: Mapping[str, str],
     body: bytes,
     *,
-    secrets: Iterable[str] = (),
+    secrets: Iterable[Secret] = (),
     where: str | None = None,
     hint: str | None = None,
 ) -> APIStatusError:
@@ -111,7 +111,7 @@ def error_from_response(
 
 
 def error_from_base_resp(
-    body: Mapping[str, Any], headers: Mapping[str, str], *, secrets: Iterable[str] = ()
+    body: Mapping[str, Any], headers: Mapping[str, str], *, secrets: Iterable[Secret] = ()
 ) -> APIStatusError | None:
     """The exception for a MiniMax ``base_resp`` error inside a successful (2xx) body; None when the body
     has no ``base_resp`` or its ``status_code`` is 0.
@@ -142,7 +142,7 @@ def _error(
     request_id: str | None,
     body: Any,
     headers: Mapping[str, str],
-    secrets: tuple[str, ...],
+    secrets: tuple[Secret, ...],
 ) -> APIStatusError:
     if request_id:
         message += f" (request id {request_id})"
@@ -176,7 +176,7 @@ def _decode_body(body: bytes) -> Any:
         return text
 
 
-def _redact_value(value: Any, secrets: tuple[str, ...]) -> Any:
+def _redact_value(value: Any, secrets: tuple[Secret, ...]) -> Any:
     """``value`` with secrets removed from every string in it (JSON-like data)."""
     if isinstance(value, str):
         return redact(value, secrets)
@@ -300,7 +300,7 @@ def is_json(headers: httpx.Headers) -> bool:
     return "json" in headers.get("content-type", "").split(";", 1)[0].lower()
 
 
-def check_payload(data: Any, headers: httpx.Headers, secrets: tuple[str, ...]) -> Mapping[str, Any]:
+def check_payload(data: Any, headers: httpx.Headers, secrets: tuple[Secret, ...]) -> Mapping[str, Any]:
     """The body as a mapping, after raising the errors servers put inside HTTP 200 bodies.
 
     MiniMax's ``base_resp`` errors map by their code; an OpenAI-style ``{"error": {...}}`` with no choices

@@ -131,8 +131,9 @@ def _metadata(data: Mapping[str, Any], assembler: Assembler) -> None:
         assembler.id = data["id"]
 
 
-def read_response(body: Mapping[str, Any], assembler: Assembler) -> None:
-    """Feed a non-streaming chat-completions body to ``assembler`` (ValueError on a wrong shape)."""
+def read_response(body: Mapping[str, Any], assembler: Assembler) -> list[StreamEvent]:
+    """Feed a non-streaming chat-completions body to ``assembler``; the events it settles (a streaming
+    assembler's; none otherwise). ValueError on a wrong shape."""
     choices = body.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
         raise ValueError("the response has no choices")
@@ -141,20 +142,21 @@ def read_response(body: Mapping[str, Any], assembler: Assembler) -> None:
     if not isinstance(msg, Mapping):
         raise ValueError("the response's first choice has no message")
     _metadata(body, assembler)
-    feed_reasoning_field(msg, assembler)
+    events = feed_reasoning_field(msg, assembler)
     content = msg.get("content")
-    assembler.content(content if isinstance(content, str) else "")
+    events += assembler.content(content if isinstance(content, str) else "")
     for key, call in enumerate(msg.get("tool_calls") or ()):
         fn = call.get("function") if isinstance(call, Mapping) else None
         if isinstance(fn, Mapping):
             args = fn.get("arguments")
             args_text = args if isinstance(args, str) else json.dumps(args or {})
-            assembler.tool_call_delta(key, call_id=call.get("id"), name=fn.get("name"), arguments=args_text)
+            events += assembler.tool_call_delta(key, call_id=call.get("id"), name=fn.get("name"), arguments=args_text)
     finish = choice.get("finish_reason")
     assembler.server_finish_reason = finish if isinstance(finish, str) else None
     usage = usage_from(body.get("usage"))
     if usage is not None:
-        assembler.add_usage(usage)
+        events += assembler.add_usage(usage)
+    return events
 
 
 class ChunkReader:

@@ -18,14 +18,14 @@ import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import replace
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from .._log_redaction import register_secret
 from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
-from .._secret import redact
+from .._secret import Secret, redact
 from .._sse import ServerSentEvent, SSEDecoder
 from ..assembly import Assembler
 from ..config import Settings
@@ -107,7 +107,7 @@ class _Common:
             dialect = replace(dialect, raw_mode=settings.raw_mode)
         self.dialect: Dialect = dialect
         self.policy: RetryPolicy = settings.retry_policy
-        self.secrets: tuple[str, ...] = (settings.api_key.get(),) if settings.api_key is not None else ()
+        self.secrets: tuple[Secret, ...] = (settings.api_key,) if settings.api_key is not None else ()
         for secret in self.secrets:
             register_secret(secret)
         headers = {"content-type": "application/json", "accept": "application/json"}
@@ -188,12 +188,6 @@ class _Common:
         error.__cause__ = exc
         return error
 
-    def raise_interrupted(self, reader: ChunkReader, exc: APIError, request_id: str | None) -> NoReturn:
-        """Raise :meth:`interrupted`'s error, chained to ``exc`` when it wraps it (never to an httpx error,
-        whose request holds the API key)."""
-        error = self.interrupted(reader, exc, request_id)
-        raise error from error.__cause__
-
     def next_delay(self, policy: RetryPolicy, retries: int, exc: APIError) -> float | None:
         """The wait before retrying a stream (logged as the chat retries are); None to give up."""
         if retries >= policy.max_retries or not is_retryable(exc):
@@ -210,16 +204,24 @@ class _Common:
             )
         return delay
 
-    def ended_early(self, reader: ChunkReader, request_id: str | None) -> APIError:
-        return self.interrupted(reader, APIConnectionError("the stream ended before [DONE]"), request_id)
+    def whole_answer(self, resp: httpx.Response, reader: ChunkReader) -> list[StreamEvent]:
+        """A streamed request answered with a whole JSON body (read already): the error it carries raised, or,
+        from a server that ignores ``stream``, the completion read as the stream's events."""
+        data = self.checked_body(resp)
+        assembler = reader.assembler
+        assembler.request_id = request_id_from_headers(resp.headers)
+        try:
+            events = read_response(data, assembler)
+        except ValueError as exc:
+            message = f"unexpected response shape: {exc}"
+            raise ResponseValidationError(message, request_id=assembler.request_id) from None
+        return events + reader.close()
 
-    def start_stream(self, resp: httpx.Response, reader: ChunkReader) -> str | None:
-        """Check a stream's response head (an error status or a JSON error body was read already); its id."""
-        if resp.status_code >= 400 or is_json(resp.headers):
-            self.checked_body(resp)
-        request_id = request_id_from_headers(resp.headers)
-        reader.assembler.request_id = request_id
-        return request_id
+    def stream_failure(self, reader: ChunkReader, failure: APIError | None, request_id: str | None) -> APIError:
+        """What to raise when a stream stops without ``[DONE]``: ``failure`` (an ended stream when None), as a
+        StreamInterruptedError once output has arrived. Raised by the caller outside any ``except`` block, so
+        the error's context never holds an httpx exception (whose request carries the key)."""
+        return self.interrupted(reader, failure or APIConnectionError("the stream ended before [DONE]"), request_id)
 
 
 class HttpBackend(_Common, Backend):
@@ -245,8 +247,10 @@ class HttpBackend(_Common, Backend):
         try:
             resp = self._client.post(self.url, **prepared.send_kwargs())
         except httpx.HTTPError as exc:
-            raise self.transport_error(exc) from None
-        return self.response(resp, prepared.request)
+            failure = self.transport_error(exc)
+        else:
+            return self.response(resp, prepared.request)
+        raise failure  # outside the except block: no context holding the httpx request (and its key)
 
     def chat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
@@ -275,27 +279,37 @@ class HttpBackend(_Common, Backend):
         try:
             resp = self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
-            raise self.transport_error(exc) from None
+            failure = self.transport_error(exc)
+        else:
+            try:
+                yield from self._read(resp, reader)
+                return
+            finally:
+                resp.close()
+        raise failure
+
+    def _read(self, resp: httpx.Response, reader: ChunkReader) -> Iterator[StreamEvent]:
+        request_id = request_id_from_headers(resp.headers)
+        reader.assembler.request_id = request_id
+        failure: APIError | None = None
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
                 resp.read()
-            request_id = self.start_stream(resp, reader)
+                yield from self.whole_answer(resp, reader)
+                return
             decoder = SSEDecoder()
-            try:
-                for chunk in resp.iter_bytes():
-                    yield from self.sse_events(decoder.feed(chunk), reader, resp.headers)
-                    if reader.assembler.done:
-                        return
-                yield from self.sse_events(decoder.close(), reader, resp.headers)
+            for chunk in resp.iter_bytes():
+                yield from self.sse_events(decoder.feed(chunk), reader, resp.headers)
                 if reader.assembler.done:
                     return
-            except httpx.HTTPError as exc:
-                self.raise_interrupted(reader, self.transport_error(exc), request_id)
-            except APIError as exc:
-                self.raise_interrupted(reader, exc, request_id)
-            raise self.ended_early(reader, request_id)
-        finally:
-            resp.close()
+            yield from self.sse_events(decoder.close(), reader, resp.headers)
+            if reader.assembler.done:
+                return
+        except httpx.HTTPError as exc:
+            failure = self.transport_error(exc)
+        except APIError as exc:
+            failure = exc
+        raise self.stream_failure(reader, failure, request_id)
 
 
 class AsyncHttpBackend(_Common, AsyncBackend):
@@ -314,8 +328,10 @@ class AsyncHttpBackend(_Common, AsyncBackend):
         try:
             resp = await self._client.post(self.url, **prepared.send_kwargs())
         except httpx.HTTPError as exc:
-            raise self.transport_error(exc) from None
-        return self.response(resp, prepared.request)
+            failure = self.transport_error(exc)
+        else:
+            return self.response(resp, prepared.request)
+        raise failure  # outside the except block: no context holding the httpx request (and its key)
 
     async def achat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
@@ -347,26 +363,38 @@ class AsyncHttpBackend(_Common, AsyncBackend):
         try:
             resp = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
-            raise self.transport_error(exc) from None
+            failure = self.transport_error(exc)
+        else:
+            try:
+                async for event in self._read(resp, reader):
+                    yield event
+                return
+            finally:
+                await resp.aclose()
+        raise failure
+
+    async def _read(self, resp: httpx.Response, reader: ChunkReader) -> AsyncGenerator[StreamEvent, None]:
+        request_id = request_id_from_headers(resp.headers)
+        reader.assembler.request_id = request_id
+        failure: APIError | None = None
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
                 await resp.aread()
-            request_id = self.start_stream(resp, reader)
+                for event in self.whole_answer(resp, reader):
+                    yield event
+                return
             decoder = SSEDecoder()
-            try:
-                async for chunk in resp.aiter_bytes():
-                    for event in self.sse_events(decoder.feed(chunk), reader, resp.headers):
-                        yield event
-                    if reader.assembler.done:
-                        return
-                for event in self.sse_events(decoder.close(), reader, resp.headers):
+            async for chunk in resp.aiter_bytes():
+                for event in self.sse_events(decoder.feed(chunk), reader, resp.headers):
                     yield event
                 if reader.assembler.done:
                     return
-            except httpx.HTTPError as exc:
-                self.raise_interrupted(reader, self.transport_error(exc), request_id)
-            except APIError as exc:
-                self.raise_interrupted(reader, exc, request_id)
-            raise self.ended_early(reader, request_id)
-        finally:
-            await resp.aclose()
+            for event in self.sse_events(decoder.close(), reader, resp.headers):
+                yield event
+            if reader.assembler.done:
+                return
+        except httpx.HTTPError as exc:
+            failure = self.transport_error(exc)
+        except APIError as exc:
+            failure = exc
+        raise self.stream_failure(reader, failure, request_id)
