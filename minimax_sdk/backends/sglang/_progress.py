@@ -41,16 +41,6 @@ _MARKERS: tuple[tuple[str, Stage, str], ...] = (
     (READY_LINE, "server_up", "server up, waiting for /ready"),
 )
 _ERRORS = ("Scheduler hit an exception", "scheduler died during initialization", "Traceback (most recent call last)")
-_ORDER: tuple[Stage, ...] = (
-    "launched",
-    "loading_weights",
-    "weights_loaded",
-    "memory_pool",
-    "compiling",
-    "cuda_graphs",
-    "server_up",
-    "ready",
-)
 
 
 @dataclass(frozen=True)
@@ -88,6 +78,7 @@ class ProgressTracker:
         self.stage: Stage = "launched"
         self.message = "starting"
         self.fraction: float | None = None
+        self._seen: set[Stage] = set()
 
     def feed(self, line: str, elapsed: float) -> Progress | None:
         """The event a log line makes, or None when it says nothing new."""
@@ -103,8 +94,9 @@ class ProgressTracker:
             return Progress("error", line.strip(), elapsed, self.fraction, line)
         for marker, stage, message in _MARKERS:
             if marker in line:
-                if _ORDER.index(stage) <= _ORDER.index(self.stage):
-                    return None  # reported already (every rank logs its own copy), or an earlier stage
+                if stage in self._seen:
+                    return None  # reported already: every rank logs its own copy
+                self._seen.add(stage)
                 return self._advance(stage, message, elapsed, line)
         return None
 
