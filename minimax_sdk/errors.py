@@ -20,7 +20,10 @@ Exception
         ├── APIConnectionError           no response: could not connect, or the transport failed
         │   └── APITimeoutError          connect, read, write or pool timeout
         ├── StreamInterruptedError       the stream broke after tokens arrived; ``partial`` holds them
-        └── ResponseValidationError      a response the SDK cannot read (not JSON, bad UTF-8, wrong shape)
+        ├── ResponseValidationError      a response the SDK cannot read (not JSON, bad UTF-8, wrong shape)
+        └── BackendProcessError          a server process the SDK supervises failed; ``log_tail``, ``log_path``
+            ├── BackendStartupError      it could not start, exited while loading, or missed startup_timeout
+            └── BackendCrashedError      it died after it was ready; ``returncode``
 ```
 
 Any other 4xx (405, 408, 410, 412, ...) is an :class:`APIStatusError` itself; ``status_code`` tells which.
@@ -48,6 +51,9 @@ __all__ = [
     "APITimeoutError",
     "ArgumentProblem",
     "AuthenticationError",
+    "BackendCrashedError",
+    "BackendProcessError",
+    "BackendStartupError",
     "BadRequestError",
     "ConfigError",
     "ConflictError",
@@ -248,3 +254,37 @@ class StreamInterruptedError(APIError):
 
 class ResponseValidationError(APIError):
     """A response the SDK cannot read: a body that is not JSON, invalid UTF-8, or JSON of the wrong shape."""
+
+
+# --- processes the SDK supervises ---------------------------------------------------------------------
+
+
+class BackendProcessError(APIError):
+    """A server process the SDK started and supervises (the embedded SGLang backend) failed.
+
+    ``log_tail`` holds the last lines the process wrote (secrets masked), ``log_path`` the file with all of
+    them, ``returncode`` the exit status when it has exited (negative: killed by that signal), else None.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        log_tail: str = "",
+        log_path: str | None = None,
+        returncode: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.log_tail = log_tail
+        self.log_path = log_path
+        self.returncode = returncode
+
+
+class BackendStartupError(BackendProcessError):
+    """The server did not come up: it exited while loading, was not ready within ``startup_timeout``, or
+    could not be started at all (its port is taken, the command is missing)."""
+
+
+class BackendCrashedError(BackendProcessError):
+    """The server was ready and has died since; ``returncode`` says how. Start a new one (on a new port)."""

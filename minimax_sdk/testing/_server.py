@@ -252,6 +252,17 @@ class ReferenceServer:
         """Forget recorded requests and drop queued turns and faults."""
         self._state.clear()
 
+    def drop_route(self, path: str) -> None:
+        """Answer 404 at ``path`` from now on (``"/ready"``: a server that only has ``/health``, as SGLang's
+        rank >= 1 health stub and older servers)."""
+        self._routes.pop(path, None)
+
+    def ready_in(self, seconds: float) -> None:
+        """From now on, ``/health`` and ``/ready`` answer 503 for ``seconds`` more (``math.inf``: until the
+        next call), then 200: a server still loading, then warming up."""
+        self.ready_after = seconds
+        self._ready_at = time.monotonic() + seconds
+
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     def start(self) -> ReferenceServer:
