@@ -8,7 +8,8 @@ Precedence, highest first, decided key by key:
    (``MINIMAX_API_KEY``; ``NVIDIA_API_KEY`` for ``nvidia``; ``MINIMAX_API_KEY`` or ``OPENAI_API_KEY`` for
    ``openai``); empty variables count as unset;
 3. the TOML file: ``config_file``, else ``$MINIMAX_CONFIG``, else ``./minimax.toml`` if it exists; keys at
-   the top level or in a ``[minimax]`` table, with ``[sampling]`` and ``[extra_body]`` sub-tables;
+   the top level or in a ``[minimax]`` table, with ``[sampling]`` and ``[extra_body]`` sub-tables, and the
+   option tables backend kinds declare (``[sglang]``);
 4. the backend kind's defaults (:mod:`minimax_sdk.backends.registry`; backend ``minimax``).
 
 Switching from the hosted API to a local server is one line in the file::
@@ -109,6 +110,9 @@ class Settings:
     (decide from the text; a raw stream's reasoning is then held until ``</think>``). None: the backend's."""
     sampling: dict[str, float | int] = field(default_factory=lambda: dict(DEFAULT_SAMPLING))
     extra_body: dict[str, Any] = field(default_factory=dict)
+    backend_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Option tables of backend kinds, by table name (``{"sglang": {"model_path": ..., "tp": 4}}``): given as
+    keyword arguments (``sglang={...}``) or TOML tables (``[sglang]``), checked by the backend that reads them."""
     config_file: Path | None = None
     """The TOML file that was read, if any."""
 
@@ -170,10 +174,11 @@ def load_settings(
     ('http://127.0.0.1:30000/v1', 'MiniMaxAI/MiniMax-M2.1', None)
     """
     env = os.environ if environ is None else environ
-    given, given_tables = _keyword_layer(overrides)
+    tables = _table_keys()
+    given, given_tables = _keyword_layer(overrides, tables)
     from_env = _environment_layer(env)
     path = _config_path(config_file, env)
-    from_file, file_tables = _file_layer(path) if path is not None else ({}, {})
+    from_file, file_tables = _file_layer(path, tables) if path is not None else ({}, {})
     layers = (given, from_env, from_file)
     kind = _resolve_kind(layers)
     values: dict[str, Any] = {"backend": kind.name, "model": kind.default_model}
@@ -185,22 +190,35 @@ def load_settings(
     values["api_key"] = _resolve_api_key(kind, given, env, from_file)
     values["sampling"] = _merge(DEFAULT_SAMPLING, file_tables.get("sampling"), given_tables.get("sampling"))
     values["extra_body"] = _merge(file_tables.get("extra_body"), given_tables.get("extra_body"))
+    values["backend_options"] = {
+        name: _merge(file_tables.get(name), given_tables.get(name))
+        for name in tables
+        if name not in _TABLE_KEYS and (name in file_tables or name in given_tables)
+    }
     return Settings(**values, config_file=path)
 
 
 # --- layers --------------------------------------------------------------------------------------------
 
 
-def _keyword_layer(overrides: Mapping[str, Any]) -> tuple[_Layer, dict[str, dict[str, Any]]]:
+def _table_keys() -> tuple[str, ...]:
+    """The sub-tables settings accept: ``sampling``, ``extra_body``, and each backend kind's option table."""
+    declared = {k.options_table for k in backend_kinds().values() if k.options_table}
+    return (*_TABLE_KEYS, *sorted(declared - set(_TABLE_KEYS)))
+
+
+def _keyword_layer(
+    overrides: Mapping[str, Any], table_names: tuple[str, ...]
+) -> tuple[_Layer, dict[str, dict[str, Any]]]:
     layer: _Layer = {}
     tables: dict[str, dict[str, Any]] = {}
     for key, value in overrides.items():
         if value is None:
             continue
-        if key in _TABLE_KEYS:
+        if key in table_names:
             tables[key] = _check_table(key, value, _KWARGS)
         elif key not in _PLAIN_KEYS:
-            raise _unknown(key, _PLAIN_KEYS.keys() | set(_TABLE_KEYS), _KWARGS)
+            raise _unknown(key, _PLAIN_KEYS.keys() | set(table_names), _KWARGS)
         elif key == "api_key" and isinstance(value, Secret):
             layer[key] = (value, _KWARGS)
         else:
@@ -235,13 +253,13 @@ def _config_path(config_file: str | Path | None, env: Mapping[str, str]) -> Path
     return path
 
 
-def _file_layer(path: Path) -> tuple[_Layer, dict[str, dict[str, Any]]]:
+def _file_layer(path: Path, table_names: tuple[str, ...]) -> tuple[_Layer, dict[str, dict[str, Any]]]:
     """The plain keys and the sub-tables of a TOML config file, checked."""
     document = _read_toml(path)
     source = _Source(str(path), in_file=True)
     table = document.get("minimax")
     if isinstance(table, dict):
-        strays = sorted(k for k in document if k in _PLAIN_KEYS or k in _TABLE_KEYS)
+        strays = sorted(k for k in document if k in _PLAIN_KEYS or k in table_names)
         if strays:
             raise ConfigError(
                 f"{path} has both a [minimax] table and top-level settings ({', '.join(strays)}); "
@@ -253,12 +271,12 @@ def _file_layer(path: Path) -> tuple[_Layer, dict[str, dict[str, Any]]]:
     layer: _Layer = {}
     tables: dict[str, dict[str, Any]] = {}
     for key, value in document.items():
-        if key in _TABLE_KEYS:
+        if key in table_names:
             tables[key] = _check_table(key, value, source)
         elif key in _PLAIN_KEYS:
             layer[key] = (_check(key, _PLAIN_KEYS[key], value, source), source)
         else:
-            raise _unknown(key, _PLAIN_KEYS.keys() | set(_TABLE_KEYS), source)
+            raise _unknown(key, _PLAIN_KEYS.keys() | set(table_names), source)
     return layer, tables
 
 

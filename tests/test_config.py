@@ -263,7 +263,7 @@ def error(*args: Any, **kwargs: Any) -> ConfigError:
         ),
         (
             'backend = "vlm"\n',
-            "unknown backend 'vlm' in {path}. Known backends: custom, minimax, minimax-inline, nvidia, openai",
+            "unknown backend 'vlm' in {path}. Known backends: custom, minimax, minimax-inline, nvidia, openai, sglang",
             "backend",
         ),
         ('backend = "nvida"\n', "unknown backend 'nvida' in {path}; did you mean 'nvidia'?", "backend"),
@@ -306,8 +306,8 @@ def test_file_errors(tmp_path: Path, toml: str, message: str, key: str) -> None:
             "max_retries",
         ),
         (
-            {"MINIMAX_BACKEND": "sglang"},
-            "unknown backend 'sglang' from environment variable MINIMAX_BACKEND",
+            {"MINIMAX_BACKEND": "tgi"},
+            "unknown backend 'tgi' from environment variable MINIMAX_BACKEND",
             "backend",
         ),
         (

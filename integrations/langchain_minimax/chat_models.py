@@ -89,6 +89,8 @@ class ChatMiniMax(BaseChatModel):
     """Extra request fields sent with every call (e.g. ``{"top_k": 20}``)."""
     extra_body: dict[str, Any] | None = None
     """Fields merged into every request body after the backend's own (see ``minimax_sdk.Settings``)."""
+    sglang: dict[str, Any] | None = None
+    """``backend="sglang"``: the ``[sglang]`` settings of the supervised server (``model_path``, ``tp``, ...)."""
     forced_tool_choice: bool | None = None
     """Send a forced ``tool_choice`` (``"required"`` or a named tool) as asked. False: send ``"auto"`` instead,
     with a warning. None: from the profile — True for self-hosted servers, False for the MiniMax platform and
@@ -112,6 +114,7 @@ class ChatMiniMax(BaseChatModel):
             timeout=self.timeout,
             max_retries=self.max_retries,
             extra_body=self.extra_body,
+            sglang=self.sglang,
         )
         self._settings = settings
         self.backend, self.model, self.base_url = settings.backend, settings.model, settings.base_url

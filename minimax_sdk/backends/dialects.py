@@ -69,6 +69,12 @@ DIALECTS: dict[str, Dialect] = {
             send_reasoning_as="reasoning_content",
             raw_mode="auto",
         ),
+        Dialect(
+            # the embedded SGLang backend's: raw_mode is set from the server's reasoning parser
+            name="sglang",
+            send_reasoning_as="reasoning_content",
+            raw_mode="auto",
+        ),
     )
 }
 

@@ -54,6 +54,9 @@ class BackendKind:
     api_key_env: tuple[str, ...] = ()
     """Environment variables holding the key, first found wins."""
     api_key_required: bool = False
+    options_table: str | None = None
+    """The name of this kind's own settings table (``[sglang]`` in ``minimax.toml``, ``sglang={...}`` as an
+    argument); the factory reads it from ``settings.backend_options`` and checks it."""
     description: str = ""
 
     def load_factory(self) -> BackendFactory:
@@ -103,6 +106,15 @@ _KINDS: dict[str, BackendKind] = {
             "MiniMaxAI/MiniMax-M2.1",
             api_key_env=("MINIMAX_API_KEY", "OPENAI_API_KEY"),
             description="any OpenAI-compatible server: vLLM, SGLang, a router",
+        ),
+        BackendKind(
+            "sglang",
+            "minimax_sdk.backends.sglang._backend:create_sglang_backend",
+            "MiniMaxAI/MiniMax-M2.1",
+            needs_base_url=False,
+            api_key_env=("SGLANG_API_KEY",),
+            options_table="sglang",
+            description="SGLang on your own GPUs: a supervised local server, or one attached by base_url",
         ),
         BackendKind(
             "custom",
