@@ -5,7 +5,10 @@ to write the figures). Each figure is the best of ``--repeat`` runs; ratios are 
 run, so they hold on a noisy machine better than absolute numbers do.
 
 Corpora (benchmarks/corpus.py): (a) a raw completion dominated by reasoning, (b) many small parallel tool
-calls, (c) one tool call with a huge string argument.
+calls, (c) one tool call with a huge string argument. Plus held-back whitespace: 10k / 20k / 40k spaces after
+a ``</parameter>`` or a ``</invoke>`` fed one character at a time (each space may still belong to a closing
+tag, FORMAT.md 3.4), beside a plain value of the same size; its linearity figure is time per space at 40k
+over time per space at 10k, the sizes interleaved run by run.
 """
 
 from __future__ import annotations
@@ -28,6 +31,13 @@ from minimax_sdk.parsing import StreamParser, ToolCallArgumentsDelta, parse_outp
 SIZES = [1_000, 10_000, 100_000, 1_000_000, 10_000_000]
 DELTAS = [1, 4, 64]
 TARGETS = {"whole_c_MBps": 40.0, "whole_b_MBps": 20.0, "stream4_c_MBps": 2.0, "linearity": 1.5}
+HELD_SIZES = [10_000, 20_000, 40_000]
+_HEAD = '<minimax:tool_call>\n<invoke name="f">\n<parameter name="a">x'
+HELD_CASES = {
+    "after </parameter>": (_HEAD + "</parameter>", "y</parameter>\n</invoke>\n</minimax:tool_call>"),
+    "after </invoke>": (_HEAD + "</parameter>\n</invoke>", "\n</minimax:tool_call>"),
+    "plain value": (_HEAD, "</parameter>\n</invoke>\n</minimax:tool_call>"),
+}
 
 
 def best_of(repeat: int, fn: Callable[[], Any]) -> float:
@@ -118,6 +128,38 @@ def linearity(sizes: list[int], repeat: int) -> dict[str, float]:
     return out
 
 
+def one_char_feeds(text: str) -> None:
+    parser = StreamParser()
+    feed = parser.feed
+    for ch in text:
+        feed(ch)
+    parser.close()
+
+
+def held_whitespace(repeat: int) -> dict[str, dict[str, float]]:
+    """Seconds to stream each held-back-whitespace case one character at a time, and the linearity ratio."""
+    out: dict[str, dict[str, float]] = {}
+    for name, (before, after) in HELD_CASES.items():
+        texts = {n: before + " " * n + after for n in HELD_SIZES}
+        best = {n: float("inf") for n in HELD_SIZES}
+        for _ in range(repeat):  # interleaved, so a noisy stretch of the machine hits every size alike
+            for n, text in texts.items():
+                best[n] = min(best[n], best_of(1, lambda text=text: one_char_feeds(text)))
+        row = {f"{n}": best[n] for n in HELD_SIZES}
+        row["linearity"] = (best[HELD_SIZES[-1]] / HELD_SIZES[-1]) / (best[HELD_SIZES[0]] / HELD_SIZES[0])
+        out[name] = row
+    return out
+
+
+def report_held(held: dict[str, dict[str, float]]) -> list[str]:
+    lines = ["", "held-back whitespace, one-character deltas: seconds (linearity: per space at 40k / at 10k)"]
+    lines.append(f"{'case':20}" + "".join(f"{n:>10,}" for n in HELD_SIZES) + f"{'linearity':>11}")
+    for name, row in held.items():
+        cells = "".join(f"{row[str(n)]:10.3f}" for n in HELD_SIZES)
+        lines.append(f"{name:20}{cells}{row['linearity']:11.2f}")
+    return lines
+
+
 def report(results: dict[str, Any], lin: dict[str, float], sizes: list[int]) -> list[str]:
     lines = ["", "whole-text throughput (MB/s)", f"{'corpus':16}" + "".join(f"{s:>12,}" for s in sizes)]
     for name in CORPORA:
@@ -157,13 +199,23 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="sizes up to 1 MB")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path, help="write all figures to this file")
+    ap.add_argument("--held-only", action="store_true", help="only the held-back-whitespace case")
     args = ap.parse_args()
+    held = held_whitespace(args.repeat)
+    lines = report_held(held)
+    lines.append(
+        f"  [{'met' if all(r['linearity'] <= TARGETS['linearity'] for r in held.values()) else 'MISSED'}]"
+        " held-back whitespace linearity <= 1.5"
+    )
+    if args.held_only:
+        print("\n".join(lines))
+        return
     sizes = SIZES[:-1] if args.quick else SIZES
     results = run(sizes, args.repeat)
     lin = linearity(sizes, args.repeat)
-    print("\n".join(report(results, lin, sizes)))
+    print("\n".join(report(results, lin, sizes) + lines))
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "linearity": lin}, indent=2))
+        args.json.write_text(json.dumps({"results": results, "linearity": lin, "held": held}, indent=2))
 
 
 if __name__ == "__main__":

@@ -37,18 +37,33 @@ reasons):
 
 Same as the template, with our own message: a ``tool`` message when the last assistant message before it has
 no tool calls (or there is none) raises :class:`TemplateError`.
+
+Opt-in, off by default so the output stays byte-exact: ``guard=True`` passes untrusted text (user content,
+tool results, the tools block, tool-call argument values) through :func:`guard_text`, which neutralises the
+role markers and tool-call tags inside it, reversibly (:func:`unguard_text`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from minimax_sdk._prompt_guard import guard_text, unguard_text
 from minimax_sdk._tool_spec import ToolLike, function_definitions
 from minimax_sdk.errors import MiniMaxError
 
-__all__ = ["TemplateError", "render_assistant_turn", "render_conversation", "render_tool_call"]
+__all__ = [
+    "TemplateError",
+    "guard_text",
+    "render_assistant_turn",
+    "render_conversation",
+    "render_tool_call",
+    "unguard_text",
+]
+
+_Protect = Callable[[str], str]
+"""What untrusted text goes through before it is written: :func:`guard_text`, or nothing."""
 
 _BEGIN = "]~!b["
 _END = "[e~[\n"
@@ -83,20 +98,32 @@ class TemplateError(MiniMaxError, ValueError):
     """A message or tool the MiniMax-M2 chat format cannot express; the text names where and what."""
 
 
+def _as_is(text: str) -> str:
+    return text
+
+
+def _protector(guard: bool) -> _Protect:
+    return guard_text if guard else _as_is
+
+
 def render_conversation(
     messages: Sequence[Mapping[str, Any]],
     tools: Sequence[ToolLike] | None = None,
     *,
     add_generation_prompt: bool = True,
     model_identity: str = _DEFAULT_IDENTITY,
+    guard: bool = False,
 ) -> str:
     """The prompt the MiniMax-M2 template renders for ``messages`` and ``tools``.
 
     ``messages`` are OpenAI-style mappings (``role``, ``content``, assistant ``reasoning_content`` /
     ``reasoning`` and ``tool_calls``). ``model_identity`` is the system text used when there is no system
     message or its content is empty. With ``add_generation_prompt`` the prompt ends ``]~b]ai\\n<think>\\n``,
-    so the model's output starts inside its reasoning. Raises :class:`TemplateError`.
+    so the model's output starts inside its reasoning. With ``guard`` the role markers and tool-call tags
+    inside user content, tool results, the tools block and tool-call argument values are neutralised
+    (:func:`guard_text`); the default writes them verbatim, as the template does. Raises :class:`TemplateError`.
     """
+    protect = _protector(guard)
     checked = _checked_messages(messages)
     offset = 1 if checked and checked[0].get("role") == "system" else 0
     system = checked[0] if offset else None
@@ -106,38 +133,39 @@ def render_conversation(
         _BEGIN,
         "]~b]system\n",
         _system_text(system, model_identity),
-        _tools_block(tools),
+        _tools_block(tools, protect),
         _END,
-        *_conversation_parts(conversation, last_user, offset),
+        *_conversation_parts(conversation, last_user, offset, protect),
     ]
     if add_generation_prompt:
         parts.append(_GENERATION_PROMPT)
     return "".join(parts)
 
 
-def render_assistant_turn(message: Mapping[str, Any], *, keep_reasoning: bool = True) -> str:
+def render_assistant_turn(message: Mapping[str, Any], *, keep_reasoning: bool = True, guard: bool = False) -> str:
     """The body of one assistant turn: what the template writes between ``]~b]ai\\n`` and ``[e~[\\n``.
 
     That is ``<think>\\n{reasoning}\\n</think>\\n\\n`` (if ``keep_reasoning`` and there is reasoning), the
     content, then ``\\n<minimax:tool_call>\\n{invokes}</minimax:tool_call>`` if the message has tool calls.
     The template keeps reasoning only for turns after the last user message; :func:`render_conversation`
-    decides that, this function leaves it to the caller.
+    decides that, this function leaves it to the caller. ``guard`` neutralises markers in argument values.
     """
     if not isinstance(message, Mapping):
         raise TemplateError(f"message: must be a mapping, got {type(message).__name__}")
     role = message.get("role", "assistant")
     if role != "assistant":
         raise TemplateError(f"message: render_assistant_turn needs an assistant message, got role {role!r}")
-    return _assistant_body(message, keep_reasoning, "message")
+    return _assistant_body(message, keep_reasoning, "message", _protector(guard))
 
 
-def render_tool_call(name: str, arguments: Mapping[str, Any]) -> str:
+def render_tool_call(name: str, arguments: Mapping[str, Any], *, guard: bool = False) -> str:
     """One ``<invoke>`` element: ``<invoke name="NAME">\\n``, one line per argument, ``</invoke>\\n``.
 
     Each argument is ``<parameter name="K">V</parameter>\\n`` with ``V`` the raw text of a string and
-    ``json.dumps(v, ensure_ascii=False)`` of anything else, in the mapping's order. Nothing is escaped.
+    ``json.dumps(v, ensure_ascii=False)`` of anything else, in the mapping's order. Nothing is escaped, unless
+    ``guard``: then each value goes through :func:`guard_text`, so that no value can close its parameter.
     """
-    return _invoke(name, arguments, f"tool call {name!r}")
+    return _invoke(name, arguments, f"tool call {name!r}", _protector(guard))
 
 
 # --- messages -----------------------------------------------------------------------------------------
@@ -158,7 +186,9 @@ def _checked_messages(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str
     return list(messages)
 
 
-def _conversation_parts(conversation: list[Mapping[str, Any]], last_user: int, offset: int) -> list[str]:
+def _conversation_parts(
+    conversation: list[Mapping[str, Any]], last_user: int, offset: int, protect: _Protect
+) -> list[str]:
     """Everything after the system turn. ``offset`` turns conversation indexes into ``messages`` indexes."""
     parts: list[str] = []
     after_tool_call = False  # the template's ``last_tool_call.name is not none``
@@ -166,16 +196,16 @@ def _conversation_parts(conversation: list[Mapping[str, Any]], last_user: int, o
         role = message["role"]
         where = f"messages[{i + offset}] ({role})"
         if role == "assistant":
-            parts += ["]~b]ai\n", _assistant_body(message, i > last_user, where), _END]
+            parts += ["]~b]ai\n", _assistant_body(message, i > last_user, where, protect), _END]
             after_tool_call = bool(message.get("tool_calls"))
         elif role == "user":
-            parts += ["]~b]user\n", _visible_text(message.get("content"), where), _END]
+            parts += ["]~b]user\n", protect(_visible_text(message.get("content"), where)), _END]
         elif role == "tool":
             if not after_tool_call:
                 raise TemplateError(f"{where}: {_NO_TOOL_CALL}")
             if i == 0 or conversation[i - 1]["role"] != "tool":
                 parts.append("]~b]tool")
-            parts.append(_tool_responses(message.get("content"), where))
+            parts.append(_tool_responses(message.get("content"), where, protect))
             if i == len(conversation) - 1 or conversation[i + 1]["role"] != "tool":
                 parts.append(_END)
         # A "system" message after the first is dropped, as the template does.
@@ -221,7 +251,7 @@ def _system_text(system: Mapping[str, Any] | None, model_identity: str) -> str:
     return text
 
 
-def _tools_block(tools: Sequence[ToolLike] | None) -> str:
+def _tools_block(tools: Sequence[ToolLike] | None, protect: _Protect) -> str:
     if not tools:
         return ""
     if isinstance(tools, (str, bytes, Mapping)):
@@ -230,7 +260,9 @@ def _tools_block(tools: Sequence[ToolLike] | None) -> str:
         functions = function_definitions(tools)
     except (TypeError, ValueError) as exc:
         raise TemplateError(f"tools: {exc}") from exc
-    lines = "".join(f"<tool>{_tool_json(function, index)}</tool>\n" for index, function in enumerate(functions))
+    lines = "".join(
+        f"<tool>{protect(_tool_json(function, index))}</tool>\n" for index, function in enumerate(functions)
+    )
     return _TOOLS_INTRO + lines + _TOOLS_OUTRO
 
 
@@ -244,7 +276,7 @@ def _tool_json(function: Mapping[str, Any], index: int) -> str:
 # --- assistant turns ----------------------------------------------------------------------------------
 
 
-def _assistant_body(message: Mapping[str, Any], keep_reasoning: bool, where: str) -> str:
+def _assistant_body(message: Mapping[str, Any], keep_reasoning: bool, where: str, protect: _Protect) -> str:
     reasoning, content = _reasoning_and_content(message, where)
     parts: list[str] = []
     if reasoning and keep_reasoning:
@@ -255,7 +287,7 @@ def _assistant_body(message: Mapping[str, Any], keep_reasoning: bool, where: str
         if isinstance(calls, (str, bytes, Mapping)) or not isinstance(calls, Sequence):
             raise TemplateError(f"{where}: 'tool_calls' must be a list, got {type(calls).__name__}")
         parts.append(f"\n{_CALLS_OPEN}\n")
-        parts.extend(_tool_call(call, f"{where}: tool_calls[{j}]") for j, call in enumerate(calls))
+        parts.extend(_tool_call(call, f"{where}: tool_calls[{j}]", protect) for j, call in enumerate(calls))
         parts.append(_CALLS_CLOSE)
     return "".join(parts)
 
@@ -276,7 +308,7 @@ def _reasoning_and_content(message: Mapping[str, Any], where: str) -> tuple[str,
     return reasoning, pieces[-1].strip("\n")
 
 
-def _tool_call(call: Any, where: str) -> str:
+def _tool_call(call: Any, where: str, protect: _Protect) -> str:
     """One entry of ``tool_calls``: OpenAI's ``{"function": {"name", "arguments"}}`` or a flat one."""
     if not isinstance(call, Mapping):
         raise TemplateError(f"{where}: must be a mapping, got {type(call).__name__}")
@@ -285,7 +317,7 @@ def _tool_call(call: Any, where: str) -> str:
         if not isinstance(function, Mapping):
             raise TemplateError(f"{where}: 'function' must be a mapping, got {type(function).__name__}")
         call = function
-    return _invoke(call.get("name"), _arguments(call.get("arguments"), where), where)
+    return _invoke(call.get("name"), _arguments(call.get("arguments"), where), where, protect)
 
 
 def _arguments(arguments: Any, where: str) -> Mapping[str, Any]:
@@ -308,7 +340,7 @@ def _arguments(arguments: Any, where: str) -> Mapping[str, Any]:
     return decoded
 
 
-def _invoke(name: Any, arguments: Mapping[str, Any], where: str) -> str:
+def _invoke(name: Any, arguments: Mapping[str, Any], where: str, protect: _Protect) -> str:
     if not isinstance(name, str) or not name:
         raise TemplateError(f"{where}: the tool name must be a non-empty string, got {name!r}")
     if not isinstance(arguments, Mapping):
@@ -317,7 +349,7 @@ def _invoke(name: Any, arguments: Mapping[str, Any], where: str) -> str:
     for key, value in arguments.items():
         if not isinstance(key, str):
             raise TemplateError(f"{where}: argument names must be strings, got {key!r}")
-        parts.append(f'<parameter name="{key}">{_parameter_value(value, key, where)}</parameter>\n')
+        parts.append(f'<parameter name="{key}">{protect(_parameter_value(value, key, where))}</parameter>\n')
     parts.append("</invoke>\n")
     return "".join(parts)
 
@@ -334,15 +366,15 @@ def _parameter_value(value: Any, key: str, where: str) -> str:
 # --- tool results -------------------------------------------------------------------------------------
 
 
-def _tool_responses(content: Any, where: str) -> str:
+def _tool_responses(content: Any, where: str, protect: _Protect) -> str:
     """A tool message: ``\\n<response>TEXT</response>``, or ``\\n<response>ITEM\\n</response>`` per item."""
     if content is None:
         content = ""
     if isinstance(content, str):
-        return f"\n<response>{content}</response>"
+        return f"\n<response>{protect(content)}</response>"
     if isinstance(content, (bytes, Mapping)) or not isinstance(content, Sequence):
         raise TemplateError(f"{where}: content must be a string, a list or None, got {type(content).__name__}")
-    return "".join(f"\n<response>{_tool_item_text(item)}\n</response>" for item in content)
+    return "".join(f"\n<response>{protect(_tool_item_text(item))}\n</response>" for item in content)
 
 
 def _tool_item_text(item: Any) -> str:

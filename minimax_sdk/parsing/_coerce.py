@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._json_types import json_type
+from .._safe_json import MAX_DEPTH, nested_deeper_than
 
 AllowedTypes = frozenset[str] | None
 """The JSON types a parameter accepts, or ``None`` for any."""
@@ -23,6 +24,8 @@ _NUMERIC = frozenset({"integer", "number"})
 _CONTAINERS = frozenset({"object", "array"})
 _MAX_SCHEMA_DEPTH = 64
 _MAX_LITERAL_LEN = 100_000
+_MAX_QUICK_DIGITS = 18
+"""Longer digit strings go through the JSON decoder, which refuses what Python's int-string limit refuses."""
 
 
 class _Invalid(Exception):
@@ -44,13 +47,21 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite
 _FAIL: Any = object()
 
 
+def _too_deep(text: str, value: Any) -> bool:
+    """Whether a decoded container nests deeper than ``MAX_DEPTH`` (counting brackets first: cheap)."""
+    return text.count("[") + text.count("{") > MAX_DEPTH and nested_deeper_than(value, MAX_DEPTH)
+
+
 def strict_json(text: str) -> Any:
-    """Decode ``text`` (already stripped) as one JSON value; ``_FAIL`` if it is not one, or is not finite."""
+    """Decode ``text`` (already stripped) as one JSON value; ``_FAIL`` if it is not one, is not finite, holds
+    an integer too long for Python's int-string limit, or nests deeper than ``MAX_DEPTH``."""
     try:
         value, end = _DECODER.raw_decode(text)
     except (ValueError, _Invalid, RecursionError):
         return _FAIL
-    return value if end == len(text) else _FAIL
+    if end != len(text) or (text[:1] in ("[", "{") and _too_deep(text, value)):
+        return _FAIL
+    return value
 
 
 # --- allowed types from a schema ----------------------------------------------------------------------------
@@ -161,7 +172,7 @@ def _python_literal(text: str) -> Any:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return _FAIL
-    if isinstance(value, (dict, list)) and _is_json_compatible(value):
+    if isinstance(value, (dict, list)) and _is_json_compatible(value) and not _too_deep(text, value):
         return value
     return _FAIL
 
@@ -188,11 +199,13 @@ def coerce(raw: str, allowed: AllowedTypes, name: str) -> tuple[Any, str | None]
     """The value of parameter ``name`` written as ``raw``, and a warning when it could not be typed."""
     if allowed is None:
         value = strict_json(raw.strip())
-        return (raw, None) if value is _FAIL else (value, None)
+        # FORMAT.md 5.7: a JSON-decoded string is never used ("hello" with its quotes stays as written)
+        return (raw, None) if value is _FAIL or isinstance(value, str) else (value, None)
     if allowed is STRING_ONLY or allowed == STRING_ONLY:
         return raw, None
     text = raw.strip()
-    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1) and allowed & _NUMERIC:
+    quick = len(text) <= _MAX_QUICK_DIGITS and text.isdigit() and text.isascii()
+    if quick and (text[0] != "0" or len(text) == 1) and allowed & _NUMERIC:
         return int(text), None  # the commonest non-string value, without the JSON decoder
     lowered = text.lower()
     if "boolean" in allowed and lowered in ("true", "false"):

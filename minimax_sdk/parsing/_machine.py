@@ -37,7 +37,10 @@ from .types import (
     ToolCallStart,
 )
 
-REASONING, CONTENT, BLOCK, BLOCK_TEXT, INVOKE, VALUE = range(6)
+REASONING, CONTENT, BLOCK, BLOCK_TEXT, INVOKE, VALUE, AFTER_PARAM, AFTER_INVOKE = range(8)
+"""``AFTER_PARAM`` / ``AFTER_INVOKE``: a ``</parameter>`` / ``</invoke>`` and the whitespace after it were read,
+and the next non-space character decides whether the tag closes (FORMAT.md 3.4). The tag and the whitespace
+wait in a list outside the buffer, so a long run of whitespace costs nothing per delta (rule 11)."""
 
 _BLOCK_TAGS = (t.INVOKE_OPEN, t.BLOCK_CLOSE)
 _AFTER_PARAM = (t.PARAM_OPEN, t.INVOKE_CLOSE)
@@ -54,13 +57,18 @@ def new_call_id() -> str:
 
 
 # A whole invoke in exactly the template's layout whose values hold no "<": nothing in it is ambiguous, so
-# one regex match reads it (the common case, several times faster than tag-by-tag).
+# one regex match reads it (the common case, several times faster than tag-by-tag). Names are capped so that
+# each head, ``>`` included, fits in ``HEAD_MAX`` characters: the same cap as the tag-by-tag path.
+_INVOKE_NAME_MAX = t.HEAD_MAX - len('<invoke name="">')
+_PARAM_NAME_MAX = t.HEAD_MAX - len('<parameter name="">')
+_INVOKE_NAME = f'[^"<>\\n]{{1,{_INVOKE_NAME_MAX}}}'
+_PARAM_NAME = f'[^"<>\\n]{{1,{_PARAM_NAME_MAX}}}'
 _FAST_INVOKE = re.compile(
-    r'<invoke name="([^"<>\n]+)">\n((?:<parameter name="[^"<>\n]+">[^<]*</parameter>\n)*)</invoke>'
+    f'<invoke name="({_INVOKE_NAME})">\\n((?:<parameter name="{_PARAM_NAME}">[^<]*</parameter>\\n)*)</invoke>'
 )
 _TEMPLATE_NEXT = ('\n<invoke name="', "\n</minimax:tool_call>")
 """What follows an invoke in the template's layout: the next invoke, or the end of the block."""
-_FAST_PARAM = re.compile(r'<parameter name="([^"<>\n]+)">([^<]*)</parameter>\n')
+_FAST_PARAM = re.compile(f'<parameter name="({_PARAM_NAME})">([^<]*)</parameter>\\n')
 
 
 ToolSchemas = dict[str, Any]
@@ -99,6 +107,8 @@ class Machine:
         self._index = 0
         self._block_invokes = 0
         self._block_raw: list[str] = []
+        self._block_mark = (0, 0)
+        self._held: list[str] = []
         self._call: PendingCall | None = None
         self._closed = False
         self._handlers: tuple[Callable[[bool], bool], ...] = (
@@ -108,6 +118,8 @@ class Machine:
             self._block_text,
             self._invoke,
             self._value,
+            self._after_param,
+            self._after_invoke,
         )
 
     # --- driving ---------------------------------------------------------------------------------------
@@ -166,7 +178,7 @@ class Machine:
         elif state in (BLOCK, BLOCK_TEXT) and self._block_invokes == 0:
             call = self._start_call(None)
             call.raw.extend(self._block_raw)
-            self._finish_invalid(call, "truncated", "the output ended inside an empty tool-call block")
+            self._finish_invalid(call, "truncated", "the output ended inside an empty tool-call block", True)
         self._buf, self._pos = "", 0
         return self._take_events()
 
@@ -270,6 +282,7 @@ class Machine:
                     self._state, self._nl_after = CONTENT, 2
                 else:
                     self._state, self._block_invokes, self._block_raw = BLOCK, 0, [tag]
+                    self._block_mark = (len(self._blocks), len(self._pending))
             self._pos = i + len(tag)
             return True
 
@@ -395,6 +408,8 @@ class Machine:
         if buf[k] == "<":
             status, tag, end = self._invoke_tag(buf, k, final)
             if status == t.PARTIAL:
+                if tag == t.INVOKE_CLOSE:
+                    self._hold(buf, k, end, AFTER_INVOKE)
                 return False
             if status == t.MATCH:
                 self._pos = end
@@ -509,8 +524,8 @@ class Machine:
                 i = buf.find(t.PARAM_CLOSE, i + 1)
                 continue
             self._value_text(call, buf[pos:i])
-            self._pos = i
             if status == t.PARTIAL:
+                self._hold(buf, i, i + len(t.PARAM_CLOSE), AFTER_PARAM)
                 return False
             self._pos = i + len(t.PARAM_CLOSE)
             self._close_param(call)
@@ -521,6 +536,59 @@ class Machine:
         self._value_text(call, buf[pos:end])
         self._pos = end
         return False
+
+    # --- after a closing tag, until the next non-space character decides it -----------------------------------
+
+    def _hold(self, buf: str, start: int, end: int, state: int) -> None:
+        """Move the closing tag ``buf[start:end]`` and the whitespace after it out of the buffer."""
+        k = t.skip_ws(buf, end)
+        self._held = [buf[start:k]]
+        self._pos = k
+        self._state = state
+
+    def _decide_held(self, tags: tuple[str, ...], final: bool) -> int:
+        """Hold further whitespace; then the lookahead's status for the held closing tag."""
+        buf, pos = self._buf, self._pos
+        k = t.skip_ws(buf, pos)
+        if k > pos:
+            self._held.append(buf[pos:k])
+            self._pos = k
+        return t.lookahead(buf, k, tags, final)
+
+    def _after_param(self, final: bool) -> bool:
+        status = self._decide_held(_AFTER_PARAM, final)
+        if status == t.PARTIAL:
+            return False
+        call = self._call
+        assert call is not None
+        held = "".join(self._held)
+        self._held = []
+        if status == t.MATCH:
+            self._close_param(call)
+            call.raw.append(held)
+            self._state = INVOKE
+        else:  # not a closing tag after all: it is part of the value
+            self._value_text(call, held)
+            self._state = VALUE
+        return True
+
+    def _after_invoke(self, final: bool) -> bool:
+        status = self._decide_held(_AFTER_INVOKE, final)
+        if status == t.PARTIAL:
+            return False
+        call = self._call
+        assert call is not None
+        held = "".join(self._held)
+        self._held = []
+        if status == t.MATCH:
+            call.raw.append(t.INVOKE_CLOSE)
+            self._finish_call(call)
+            self._state = BLOCK
+        else:  # text inside the invoke, outside its parameters
+            call.raw.append(held)
+            call.malformed = call.malformed or "text inside <invoke> outside its parameters"
+            self._state = INVOKE
+        return True
 
     def _value_text(self, call: PendingCall, text: str) -> None:
         if text:
@@ -552,9 +620,26 @@ class Machine:
                 self._events.append(ToolCallEnd(call.index, done))
             self._add_block(done)
 
-    def _finish_invalid(self, call: PendingCall, reason: InvalidReason, detail: str) -> None:
+    def _finish_invalid(
+        self, call: PendingCall, reason: InvalidReason, detail: str, at_block_start: bool = False
+    ) -> None:
         self._call = None
         invalid = InvalidToolCall(call.id, call.name, "".join(call.raw), reason, detail)
         if self._events is not None:
             self._events.append(InvalidToolCallEvent(call.index, invalid))
-        self._add_block(invalid)
+        if at_block_start:
+            self._add_block_at_mark(invalid)
+        else:
+            self._add_block(invalid)
+
+    def _add_block_at_mark(self, block: Block) -> None:
+        """Add ``block`` where its tool-call block opened, before the content written inside that block."""
+        n_blocks, n_pieces = self._block_mark
+        if len(self._blocks) != n_blocks or not n_pieces:
+            self._blocks.append(block)  # the text before the block is already a block: the pending text follows
+            return
+        after = self._pending[n_pieces:]
+        del self._pending[n_pieces:]
+        self._add_block(block)
+        if after:
+            self._pending, self._pending_kind = after, CONTENT

@@ -178,6 +178,7 @@ class ReferenceServer:
         self._state = _State()
         self._port: int | None = None
         self._ready_at = 0.0
+        self._marked_ready = False
         self._listener: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.peak_connections = 0
@@ -194,6 +195,14 @@ class ReferenceServer:
             "/model_info": ("GET", self._info),
             "/get_model_info": ("GET", self._info),
         }
+
+    def mark_ready(self) -> None:
+        """Make the health endpoints answer 200 from now on, whatever ``ready_after`` says.
+
+        With ``ready_after=float("inf")`` readiness is then an event the test controls, not a duration that
+        a slow or loaded machine may overrun. Safe to call from any thread, before or after ``start()``.
+        """
+        self._marked_ready = True
 
     # -- addresses -------------------------------------------------------------------------------------------
 
@@ -425,7 +434,7 @@ class ReferenceServer:
     # -- routes ----------------------------------------------------------------------------------------------
 
     def _health(self, request: HttpRequest, seq: int) -> _Exchange:
-        return _Exchange(Plan(health_reply(time.monotonic() >= self._ready_at)))
+        return _Exchange(Plan(health_reply(self._marked_ready or time.monotonic() >= self._ready_at)))
 
     def _info(self, request: HttpRequest, seq: int) -> _Exchange:
         return _Exchange(Plan(model_info_reply(self.dialect, self.dialect.model, self._model_info)))

@@ -20,7 +20,7 @@ from minimax_sdk.tools._schema import (
     model_binding,
     schema_binding,
 )
-from minimax_sdk.tools._validate import SchemaChecker, as_arguments_object, check_schema
+from minimax_sdk.tools._validate import SchemaChecker, as_arguments_object, check_schema, too_deep
 
 __all__ = ["Tool", "tool"]
 
@@ -197,10 +197,13 @@ class Tool:
         :class:`~minimax_sdk.errors.ToolArgumentsError` listing every problem.
         """
         data = as_arguments_object(self._name, arguments)
-        problems = self._checker.problems(data)
-        if problems:
-            raise ToolArgumentsError(self._name, problems)
-        return self._binding.convert(data)
+        try:
+            problems = self._checker.problems(data)
+            if problems:
+                raise ToolArgumentsError(self._name, problems)
+            return self._binding.convert(data)
+        except RecursionError:
+            raise too_deep(self._name) from None
 
     def _callable(self) -> Callable[..., Any]:
         if self._func is None:

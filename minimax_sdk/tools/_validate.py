@@ -20,7 +20,9 @@ from jsonschema.validators import Draft202012Validator, validator_for
 from pydantic import ValidationError as PydanticValidationError
 
 from minimax_sdk._json_types import json_type
+from minimax_sdk._safe_json import MAX_DEPTH, UnreadableJSON, loads
 from minimax_sdk.errors import ArgumentProblem, ToolArgumentsError
+from minimax_sdk.tools._finite import non_finite_problems
 
 __all__ = [
     "SchemaChecker",
@@ -30,6 +32,7 @@ __all__ = [
     "json_path",
     "json_type",
     "problems_from_pydantic",
+    "too_deep",
 ]
 
 _MAX_QUOTED = 40
@@ -151,18 +154,21 @@ def _not_json(reason: str) -> ArgumentProblem:
     return ArgumentProblem("$", "a JSON object", "invalid JSON", f"expected a JSON object, got {reason}")
 
 
+def too_deep(tool_name: str) -> ToolArgumentsError:
+    """The error for arguments nested too deeply to check (Python's recursion limit was reached)."""
+    message = f"expected arguments nested at most {MAX_DEPTH} levels deep, got deeper nesting"
+    return ToolArgumentsError(tool_name, [ArgumentProblem("$", "a JSON object", "object", message)])
+
+
 def as_arguments_object(tool_name: str, arguments: Any) -> dict[str, Any]:
     """Arguments as a dict: a mapping as is, a JSON text decoded; ``None`` and ``""`` mean no arguments."""
     if arguments is None or (isinstance(arguments, str) and not arguments.strip()):
         return {}
     if isinstance(arguments, (str, bytes, bytearray)):
         try:
-            arguments = json.loads(arguments)
-        except json.JSONDecodeError as exc:
-            reason = f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            raise ToolArgumentsError(tool_name, [_not_json(reason)]) from None
-        except UnicodeDecodeError:
-            raise ToolArgumentsError(tool_name, [_not_json("bytes that are not UTF-8 text")]) from None
+            arguments = loads(arguments)
+        except UnreadableJSON as exc:
+            raise ToolArgumentsError(tool_name, [_not_json(exc.reason)]) from None
     if not isinstance(arguments, Mapping):
         raise ToolArgumentsError(tool_name, [_problem("$", "object", arguments)])
     return dict(arguments)
@@ -191,8 +197,14 @@ class SchemaChecker:
         self._validator = validator_cls(schema, format_checker=_FORMATS)
 
     def problems(self, instance: Any) -> list[ArgumentProblem]:
-        """Every problem of ``instance``: shallow before deep, in schema order, ``anyOf`` misses last."""
-        return list(dict.fromkeys(self._convert_all(self._validator.iter_errors(instance))))
+        """Every problem of ``instance``: shallow before deep, in schema order, ``anyOf`` misses last; then each
+        NaN or Infinity the schema does not allow explicitly (``"allowNonFinite": true``, see ``_finite``).
+
+        Raises ``RecursionError`` for an instance nested too deeply to walk.
+        """
+        found = self._convert_all(self._validator.iter_errors(instance))
+        found += non_finite_problems(instance, self._schema, json_path)
+        return list(dict.fromkeys(found))
 
     def _convert_all(self, errors: Iterable[ValidationError]) -> list[ArgumentProblem]:
         return [problem for error in _ranked(errors) for problem in self._convert(error)]

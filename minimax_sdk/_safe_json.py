@@ -1,0 +1,73 @@
+"""Reading JSON from outside without foreign exceptions: one error type, and a bound on nesting.
+
+``json.loads`` raises three unrelated exceptions on hostile input: ``JSONDecodeError`` for bad syntax,
+a plain ``ValueError`` for an integer longer than Python's int-string limit (4,300 digits by default), and
+``RecursionError`` for deep nesting (an array 100,000 levels deep). :func:`loads` turns all of them into
+:class:`UnreadableJSON` and also refuses values nested deeper than :data:`MAX_DEPTH`, which other code
+(validators, encoders, ``copy.deepcopy``) would walk recursively and fail on later.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["MAX_DEPTH", "UnreadableJSON", "loads", "nested_deeper_than"]
+
+MAX_DEPTH = 100
+"""Arrays and objects nested deeper than this are refused: far beyond any real tool argument or API body,
+far below the ~1,000 Python frames where recursive code starts to fail."""
+
+
+class UnreadableJSON(ValueError):
+    """The text is not JSON the SDK reads: bad syntax, a number too long to convert, nesting too deep, or
+    bytes that are not UTF-8. ``reason`` says which, in words that never quote the input."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` has lists / dicts nested more than ``limit`` levels (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth >= limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _may_nest_deeper(text: str | bytes | bytearray, limit: int) -> bool:
+    """Cheap pre-check: fewer opening brackets than ``limit`` cannot nest deeper than it."""
+    if isinstance(text, str):
+        return text.count("[") + text.count("{") > limit
+    return text.count(b"[") + text.count(b"{") > limit
+
+
+def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
+    """``json.loads(text)``, raising only :class:`UnreadableJSON` (a ``ValueError``) on any bad input.
+
+    ``NaN`` and ``Infinity`` are read as ``json.loads`` reads them; deciding whether they are acceptable is
+    left to the caller (tool validation rejects them unless the schema allows them).
+    """
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UnreadableJSON(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except UnicodeDecodeError:
+        raise UnreadableJSON("bytes that are not UTF-8 text") from None
+    except RecursionError:
+        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep") from None
+    except ValueError:  # Python's int-string limit (the only other ValueError json.loads raises)
+        raise UnreadableJSON("a JSON number with too many digits to convert") from None
+    if _may_nest_deeper(text, max_depth) and nested_deeper_than(value, max_depth):
+        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep")
+    return value
