@@ -1,14 +1,17 @@
 """The ``minimax`` command.
 
 ``minimax parse [FILE]`` parses one raw model output (a file, or standard input) and prints it as JSON.
+``minimax serve`` starts the configured SGLang server in the foreground (``--dry-run``: print its command).
 Errors in what the user gave (a missing file, bytes that are not UTF-8, a tools file that is not a list of
-tool definitions) are one line on standard error and exit status 2, never a traceback.
+tool definitions, a bad setting) are one line on standard error and exit status 2, never a traceback; a
+server that fails to start is one line and its log's path, exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +76,54 @@ def _cmd_parse(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from .backends.sglang import Progress, Supervisor, format_command, launch_argv
+    from .backends.sglang._backend import launch_from_settings
+    from .backends.sglang._progress import describe_elapsed
+    from .config import load_settings
+    from .errors import BackendProcessError, ConfigError
+
+    given = {"model_path": args.model_path, "tp": args.tp, "port": args.port, "host": args.host}
+    try:
+        settings = load_settings(args.config, backend="sglang", sglang={k: v for k, v in given.items() if v})
+        launch = launch_from_settings(settings)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if args.dry_run:
+        stdout.write(format_command(launch_argv(launch), launch.secrets) + "\n")
+        if launch.port is None:
+            print("(no --port: a free loopback port is picked when the server starts)", file=sys.stderr)
+        return 0
+
+    def show(progress: Progress) -> None:
+        print(f"[{describe_elapsed(progress.elapsed):>10}] {progress.message}", file=sys.stderr, flush=True)
+
+    supervisor = Supervisor(launch, on_progress=show)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        supervisor.start()
+        stdout.write(f"{supervisor.base_url}\n")
+        stdout.flush()
+        print(f"ready; log: {supervisor.log_path}. Ctrl-C stops the server.", file=sys.stderr, flush=True)
+        supervisor.wait()
+        supervisor.check()
+    except BackendProcessError as exc:
+        print(f"minimax serve: {exc.message}", file=sys.stderr)
+        if exc.log_path:
+            print(f"the server's log: {exc.log_path}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("stopping the server…", file=sys.stderr, flush=True)
+    finally:
+        supervisor.stop()
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="minimax", description="Tools for the MiniMax-M2 model family.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -90,6 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("--compact", action="store_true", help="one line of JSON")
     parse.set_defaults(handler=_cmd_parse)
+    serve = commands.add_parser(
+        "serve",
+        help="start the configured SGLang server in the foreground (the [sglang] settings of minimax.toml)",
+        description="Start SGLang for MiniMax-M2.1 as backend='sglang' would, show its progress until it is "
+        "ready, print its base URL, and stop it cleanly on Ctrl-C or SIGTERM.",
+    )
+    serve.add_argument("--config", metavar="FILE", help="the settings file (default: $MINIMAX_CONFIG, ./minimax.toml)")
+    serve.add_argument("--model-path", help="override sglang.model_path")
+    serve.add_argument("--tp", type=int, help="override sglang.tp")
+    serve.add_argument("--host", help="override sglang.host")
+    serve.add_argument("--port", type=int, help="override sglang.port")
+    serve.add_argument("--dry-run", action="store_true", help="print the server's command line and exit")
+    serve.set_defaults(handler=_cmd_serve)
     return parser
 
 

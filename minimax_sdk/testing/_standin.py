@@ -86,15 +86,16 @@ async def _run(
     loop = asyncio.get_running_loop()
     status = 0
     tasks: list[asyncio.Task[None]] = []
+    warm_up = server.ready_after  # the wait after the load; the server's own value is infinite while it loads
 
     def turn_ready() -> None:
         if script.never_ready:
             server.ready_in(math.inf)
             return
-        server.ready_in(server.ready_after)
-        loop.call_later(server.ready_after, lambda: log(READY_LINE, rank=""))
+        server.ready_in(warm_up)
+        loop.call_later(warm_up, lambda: log(READY_LINE, rank=""))
         if script.crash_after_ready is not None:
-            loop.call_later(server.ready_after + script.crash_after_ready, _crash, "crash after ready")
+            loop.call_later(warm_up + script.crash_after_ready, _crash, "crash after ready")
         if script.crash_when_file is not None:
             tasks.append(loop.create_task(_crash_when(script.crash_when_file)))
 
