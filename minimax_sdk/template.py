@@ -52,6 +52,7 @@ from typing import Any
 from minimax_sdk._prompt_guard import guard_text, unguard_text
 from minimax_sdk._tool_spec import ToolLike, function_definitions
 from minimax_sdk.errors import MiniMaxError
+from minimax_sdk.messages import AssistantMessage, Message, SystemMessage, ToolMessage, UserMessage
 
 __all__ = [
     "TemplateError",
@@ -107,7 +108,7 @@ def _protector(guard: bool) -> _Protect:
 
 
 def render_conversation(
-    messages: Sequence[Mapping[str, Any]],
+    messages: Sequence[Mapping[str, Any] | Message],
     tools: Sequence[ToolLike] | None = None,
     *,
     add_generation_prompt: bool = True,
@@ -117,9 +118,9 @@ def render_conversation(
     """The prompt the MiniMax-M2 template renders for ``messages`` and ``tools``.
 
     ``messages`` are OpenAI-style mappings (``role``, ``content``, assistant ``reasoning_content`` /
-    ``reasoning`` and ``tool_calls``). ``model_identity`` is the system text used when there is no system
-    message or its content is empty. With ``add_generation_prompt`` the prompt ends ``]~b]ai\\n<think>\\n``,
-    so the model's output starts inside its reasoning. With ``guard`` the role markers and tool-call tags
+    ``reasoning`` and ``tool_calls``) or the SDK's message types. ``model_identity`` is the system text used
+    when there is no system message or its content is empty. With ``add_generation_prompt`` the prompt ends
+    ``]~b]ai\\n<think>\\n``, so the model's output starts inside its reasoning. With ``guard`` the role markers and tool-call tags
     inside user content, tool results, the tools block and tool-call argument values are neutralised
     (:func:`guard_text`); the default writes them verbatim, as the template does. Raises :class:`TemplateError`.
     """
@@ -171,10 +172,28 @@ def render_tool_call(name: str, arguments: Mapping[str, Any], *, guard: bool = F
 # --- messages -----------------------------------------------------------------------------------------
 
 
-def _checked_messages(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def template_dict(message: Message) -> dict[str, Any]:
+    """An SDK message as the template reads it: an assistant's reasoning in ``reasoning_content`` and its
+    calls (arguments as objects) in ``tool_calls``; other messages as their ``to_dict()``."""
+    if not isinstance(message, AssistantMessage):
+        return message.to_dict()
+    calls = [{"id": c.id, "function": {"name": c.name, "arguments": c.arguments}} for c in message.tool_calls]
+    return {
+        "role": "assistant",
+        "content": message.content,
+        "reasoning_content": message.reasoning,
+        "tool_calls": calls,
+    }
+
+
+def _checked_messages(messages: Sequence[Mapping[str, Any] | Message]) -> list[Mapping[str, Any]]:
     if isinstance(messages, (str, bytes, Mapping)) or not isinstance(messages, Sequence):
         raise TemplateError(f"messages: must be a sequence of mappings, got {type(messages).__name__}")
-    for index, message in enumerate(messages):
+    dicts: list[Any] = [
+        template_dict(m) if isinstance(m, SystemMessage | UserMessage | AssistantMessage | ToolMessage) else m
+        for m in messages
+    ]
+    for index, message in enumerate(dicts):
         if not isinstance(message, Mapping):
             raise TemplateError(f"messages[{index}]: must be a mapping, got {type(message).__name__}")
         role = message.get("role")
@@ -183,7 +202,7 @@ def _checked_messages(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str
                 f"messages[{index}]: unknown role {role!r}; the template renders only "
                 "'system' (first message), 'user', 'assistant' and 'tool' and would drop it silently"
             )
-    return list(messages)
+    return dicts
 
 
 def _conversation_parts(

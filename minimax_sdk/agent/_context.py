@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from .._tool_spec import ToolLike
 from ..messages import AssistantMessage, Message, ToolMessage
@@ -35,21 +35,8 @@ def estimate_tokens(messages: Sequence[Message], tools: Sequence[ToolLike] | Non
     3.5 characters a token errs on the high side for English and code with M2's 200k-entry vocabulary, so a
     policy triggers a little early rather than late. Pass your own ``chars_per_token`` for other text.
     """
-    prompt = render_conversation([_template_dict(m) for m in messages], tools, add_generation_prompt=True)
+    prompt = render_conversation(messages, tools, add_generation_prompt=True)
     return math.ceil(len(prompt) / chars_per_token)
-
-
-def _template_dict(message: Message) -> dict[str, Any]:
-    """A message as the chat template reads it (reasoning and calls in their own keys)."""
-    if not isinstance(message, AssistantMessage):
-        return message.to_dict()
-    calls = [{"id": c.id, "function": {"name": c.name, "arguments": c.arguments}} for c in message.tool_calls]
-    return {
-        "role": "assistant",
-        "content": message.content,
-        "reasoning_content": message.reasoning,
-        "tool_calls": calls,
-    }
 
 
 class KeepEverything:
