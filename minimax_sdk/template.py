@@ -120,9 +120,10 @@ def render_conversation(
     ``messages`` are OpenAI-style mappings (``role``, ``content``, assistant ``reasoning_content`` /
     ``reasoning`` and ``tool_calls``) or the SDK's message types. ``model_identity`` is the system text used
     when there is no system message or its content is empty. With ``add_generation_prompt`` the prompt ends
-    ``]~b]ai\\n<think>\\n``, so the model's output starts inside its reasoning. With ``guard`` the role markers and tool-call tags
-    inside user content, tool results, the tools block and tool-call argument values are neutralised
-    (:func:`guard_text`); the default writes them verbatim, as the template does. Raises :class:`TemplateError`.
+    ``]~b]ai\\n<think>\\n``, so the model's output starts inside its reasoning. With ``guard`` the role
+    markers and tool-call tags inside user content, tool results, the tools block and tool-call argument
+    values are neutralised (:func:`guard_text`); the default writes them verbatim, as the template does.
+    Raises :class:`TemplateError`.
     """
     protect = _protector(guard)
     checked = _checked_messages(messages)
