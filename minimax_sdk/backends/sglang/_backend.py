@@ -5,6 +5,8 @@ Two ways, chosen by configuration alone:
 - **supervised** (no ``base_url``): the SDK starts ``sglang serve`` with the ``[sglang]`` settings, watches it
   (progress, readiness, crashes) and stops it when the client closes. The server starts on the first request,
   or on :meth:`SGLangBackend.start` (``minimax serve`` does that).
+- **engine** (``mode = "engine"``): ``sglang.Engine`` in an SDK-owned child process; the SDK renders the
+  prompt (untrusted text guarded) and parses the raw completion itself (``_engine.py``).
 - **attach** (a ``base_url``): a running SGLang server or router. ``/model_info`` is read once to learn the
   server's reasoning parser, and so where the reasoning arrives: split into ``reasoning_content``, inline
   (``minimax-append-think``), or in a raw completion (no parser); the user does not have to say.
@@ -29,6 +31,7 @@ from ...errors import APIConnectionError, ConfigError
 from ...messages import ChatResponse, RawMode, StreamEvent
 from ..base import AsyncBackend, Backend, ChatRequest
 from ..http import AsyncHttpBackend, HttpBackend
+from ._engine import EngineBackend
 from ._launch import SGLangLaunch
 from ._progress import Progress
 from ._supervisor import Supervisor
@@ -37,7 +40,8 @@ __all__ = ["SGLangBackend", "create_sglang_backend", "launch_from_settings", "ra
 
 _log = logging.getLogger("minimax_sdk")
 _LAUNCH_KEYS = frozenset(f.name for f in fields(SGLangLaunch))
-_MODES = ("server",)
+_MODES = ("server", "engine")
+_ENGINE_KEYS = ("engine", "engine_args")  # engine mode only: the child's engine factory and its extra arguments
 
 
 def raw_mode_for_parser(reasoning_parser: Any) -> RawMode:
@@ -53,11 +57,15 @@ def launch_from_settings(settings: Settings) -> SGLangLaunch:
     mode = options.pop("mode", "server")
     if mode not in _MODES:
         raise ConfigError(f"sglang.mode must be one of {', '.join(_MODES)}, got {mode!r}", key="sglang.mode")
+    for key in _ENGINE_KEYS:
+        if key in options and mode != "engine":
+            raise ConfigError(f"sglang.{key} is for mode = 'engine'", key=f"sglang.{key}")
+        options.pop(key, None)
     unknown = sorted(set(options) - _LAUNCH_KEYS)
     if unknown:
         guess = difflib.get_close_matches(unknown[0], sorted(_LAUNCH_KEYS), n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
-        known = ", ".join(sorted(_LAUNCH_KEYS | {"mode"}))
+        known = ", ".join(sorted(_LAUNCH_KEYS | {"mode", *_ENGINE_KEYS}))
         raise ConfigError(f"unknown sglang setting {unknown[0]!r}{hint} Known: {known}", key=f"sglang.{unknown[0]}")
     if "model_path" not in options:
         raise ConfigError(
@@ -74,12 +82,24 @@ def launch_from_settings(settings: Settings) -> SGLangLaunch:
     return SGLangLaunch(**options)
 
 
-def create_sglang_backend(settings: Settings, *, asynchronous: bool, http_client: Any = None) -> SGLangBackend:
+def create_sglang_backend(
+    settings: Settings, *, asynchronous: bool, http_client: Any = None
+) -> SGLangBackend | EngineBackend:
     """The registry's factory for ``backend = "sglang"``."""
     if settings.base_url is not None:
         if settings.backend_options.get("sglang"):
             _log.warning("base_url is set: attaching to the SGLang server there; the [sglang] settings are unused")
         return SGLangBackend(settings, None, asynchronous=asynchronous, http_client=http_client)
+    options = settings.backend_options.get("sglang", {})
+    if options.get("mode") == "engine":
+        if http_client is not None:
+            raise TypeError("http_client is for HTTP backends; sglang.mode = 'engine' talks to a child process")
+        engine, extra = options.get("engine"), options.get("engine_args") or {}
+        if engine is not None and not isinstance(engine, str):
+            raise ConfigError("sglang.engine must be a 'module:attribute' string", key="sglang.engine")
+        if not isinstance(extra, Mapping):
+            raise ConfigError("sglang.engine_args must be a table", key="sglang.engine_args")
+        return EngineBackend(settings, launch_from_settings(settings), engine=engine, extra_engine_args=extra)
     supervisor = Supervisor(launch_from_settings(settings), on_progress=_log_progress)
     return SGLangBackend(settings, supervisor, asynchronous=asynchronous, http_client=http_client)
 
