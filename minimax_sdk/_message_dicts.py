@@ -7,10 +7,11 @@ knows raises ``ValueError`` naming it: a misspelt ``contnet`` must not be sent a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
+from ._safe_json import UnreadableJSON
+from ._safe_json import loads as safe_loads
 from .assembly import Assembler
 from .messages import (
     AssistantMessage,
@@ -108,9 +109,9 @@ def tool_call_from_dict(call: Any) -> ToolCall:
     arguments = spec.get("arguments") or {}
     if isinstance(arguments, str):
         try:
-            arguments = json.loads(arguments) if arguments.strip() else {}
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"tool call {name!r}: arguments are not valid JSON ({exc.msg})") from None
+            arguments = safe_loads(arguments) if arguments.strip() else {}
+        except UnreadableJSON as exc:
+            raise ValueError(f"tool call {name!r}: arguments are not valid JSON ({exc.reason})") from None
     if not isinstance(arguments, Mapping):
         raise ValueError(f"tool call {name!r}: arguments must be a JSON object, got {type(arguments).__name__}")
     call_id = call.get("id")

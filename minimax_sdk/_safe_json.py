@@ -21,10 +21,12 @@ far below the ~1,000 Python frames where recursive code starts to fail."""
 
 class UnreadableJSON(ValueError):
     """The text is not JSON the SDK reads: bad syntax, a number too long to convert, nesting too deep, or
-    bytes that are not UTF-8. ``reason`` says which, in words that never quote the input."""
+    bytes that are not UTF-8. ``kind`` says which (``syntax``, ``digits``, ``depth``, ``utf8``), ``reason`` in
+    words that never quote the input."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "syntax") -> None:
         self.reason = reason
+        self.kind = kind
         super().__init__(reason)
 
 
@@ -63,11 +65,11 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     except json.JSONDecodeError as exc:
         raise UnreadableJSON(f"invalid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
     except UnicodeDecodeError:
-        raise UnreadableJSON("bytes that are not UTF-8 text") from None
+        raise UnreadableJSON("bytes that are not UTF-8 text", "utf8") from None
     except RecursionError:
-        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep") from None
+        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep", "depth") from None
     except ValueError:  # Python's int-string limit (the only other ValueError json.loads raises)
-        raise UnreadableJSON("a JSON number with too many digits to convert") from None
+        raise UnreadableJSON("a JSON number with too many digits to convert", "digits") from None
     if _may_nest_deeper(text, max_depth) and nested_deeper_than(value, max_depth):
-        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep")
+        raise UnreadableJSON(f"JSON nested more than {max_depth} levels deep", "depth")
     return value

@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._content_router import ContentRouter
+from ._safe_json import UnreadableJSON
+from ._safe_json import loads as safe_loads
 from ._tool_spec import ToolLike, function_definition
 from .messages import (
     AssistantMessage,
@@ -69,9 +71,9 @@ def structured_call(
         problem = "unknown_tool", unknown_tool_detail(name)
     else:
         try:
-            args = json.loads(arguments) if arguments.strip() else {}
-        except json.JSONDecodeError as exc:
-            problem = "malformed", f"arguments are not valid JSON: {exc.msg}"
+            args = safe_loads(arguments) if arguments.strip() else {}
+        except UnreadableJSON as exc:
+            problem = "malformed", f"arguments are not readable JSON: {exc.reason}"
         else:
             if not isinstance(args, dict):
                 problem = "malformed", "arguments are not a JSON object"

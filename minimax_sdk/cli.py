@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._safe_json import UnreadableJSON
+from ._safe_json import loads as safe_loads
 from ._tool_spec import function_definition
 from .parsing import parse_output
 
@@ -50,9 +52,9 @@ def _read_text(path: str | None, stdin: TextIO) -> str:
 def _read_tools(path: str) -> list[dict[str, Any]]:
     text = _read_text(path, sys.stdin)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        data = safe_loads(text)
+    except UnreadableJSON as exc:
+        raise UsageError(f"{path}: not valid JSON ({exc.reason})") from None
     if isinstance(data, dict) and isinstance(data.get("tools"), list):
         data = data["tools"]
     if not isinstance(data, list):

@@ -50,6 +50,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from minimax_sdk._prompt_guard import guard_text, unguard_text
+from minimax_sdk._safe_json import UnreadableJSON
+from minimax_sdk._safe_json import loads as safe_loads
 from minimax_sdk._tool_spec import ToolLike, function_definitions
 from minimax_sdk.errors import MiniMaxError
 from minimax_sdk.messages import AssistantMessage, Message, SystemMessage, ToolMessage, UserMessage
@@ -350,9 +352,9 @@ def _arguments(arguments: Any, where: str) -> Mapping[str, Any]:
             f"{where}: 'arguments' must be a mapping or a JSON object string, got {type(arguments).__name__}"
         )
     try:
-        decoded = json.loads(arguments)
-    except json.JSONDecodeError as exc:
-        raise TemplateError(f"{where}: 'arguments' is not valid JSON ({exc}): {arguments[:80]!r}") from exc
+        decoded = safe_loads(arguments)
+    except UnreadableJSON as exc:
+        raise TemplateError(f"{where}: 'arguments' is not valid JSON ({exc.reason}): {arguments[:80]!r}") from None
     if not isinstance(decoded, dict):
         raise TemplateError(
             f"{where}: 'arguments' must be a JSON object, not a {type(decoded).__name__}: {arguments[:60]!r}"

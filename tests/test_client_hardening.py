@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from minimax_sdk import AsyncMiniMax, MiniMax
+from minimax_sdk import AsyncMiniMax, MiniMax, ResponseValidationError
 from minimax_sdk.parsing import ContentDelta, ReasoningDelta
 from minimax_sdk.testing import Fault, ReferenceServer
 
@@ -48,3 +48,51 @@ def test_a_server_that_ignores_stream_true_is_read_as_the_answer_not_retried() -
         assert (response.message.reasoning, response.message.content) == ("Greet back.", "Hello there.")
         assert response.usage is not None
         assert response.usage.total_tokens == 7
+
+
+HUGE = "1" * 5000
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'{{"choices": [{{"message": {{"content": "x"}}}}], "usage": {{"prompt_tokens": {HUGE}}}}}',
+        f'{{"choices": [{{"message": {{"content": "x"}}}}], "extra": {DEEP}}}',
+    ],
+    ids=["5000-digit-number", "100k-deep-array"],
+)
+def test_a_hostile_response_body_is_a_response_validation_error_not_a_foreign_one(body: str) -> None:
+    with ReferenceServer("openai-split") as server:
+        server.fault(Fault.status(200, body=body.encode()), Fault.status(200, body=body.encode()))
+        with MiniMax(backend="openai", base_url=server.base_url, max_retries=0) as client:
+            with pytest.raises(ResponseValidationError, match="the response body is not valid JSON"):
+                client.chat(USER)
+            with pytest.raises(ResponseValidationError, match="the response body is not valid JSON"):
+                list(client.stream(USER))  # a JSON answer to a stream is read whole
+
+
+def test_hostile_tool_call_arguments_make_an_invalid_call_and_keep_the_rest() -> None:
+    body = {
+        "choices": [
+            {
+                "message": {
+                    "content": "Calling.",
+                    "reasoning_content": "think",
+                    "tool_calls": [
+                        {"id": "a", "function": {"name": "f", "arguments": '{"n": ' + HUGE + "}"}},
+                        {"id": "b", "function": {"name": "f", "arguments": '{"n": 1}'}},
+                    ],
+                },
+                "finish_reason": "tool_calls",
+            }
+        ]
+    }
+    with ReferenceServer("openai-split") as server:
+        server.fault(Fault.status(200, body=body))
+        with MiniMax(backend="openai", base_url=server.base_url) as client:
+            message = client.chat(USER).message
+    assert (message.reasoning, message.content) == ("think", "Calling.")
+    assert [c.id for c in message.tool_calls] == ["b"]
+    assert message.invalid_tool_calls[0].reason == "malformed"
+    assert "too many digits" in message.invalid_tool_calls[0].detail

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from .._safe_json import UnreadableJSON
+from .._safe_json import loads as safe_loads
 from .._secret import Secret, redact
 from ..errors import (
     APIConnectionError,
@@ -171,8 +173,8 @@ def _decode_body(body: bytes) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return safe_loads(text)
+    except UnreadableJSON:
         return text
 
 
@@ -285,14 +287,13 @@ def transport_error(exc: httpx.HTTPError, method: str, url: str | httpx.URL) -> 
 
 
 def decode_json(content: bytes | str, what: str, request_id: str | None = None) -> Any:
-    """``content`` as JSON; :class:`ResponseValidationError` naming ``what`` when it is not."""
+    """``content`` as JSON; :class:`ResponseValidationError` naming ``what`` when it is not, also for a number
+    too long to convert or nesting too deep (which ``json.loads`` reports as other exceptions)."""
     try:
-        return json.loads(content)
-    except UnicodeDecodeError as exc:
-        raise ResponseValidationError(f"{what} is not valid UTF-8 (byte {exc.start})", request_id=request_id) from None
-    except json.JSONDecodeError as exc:
-        message = f"{what} is not valid JSON ({exc.msg} at offset {exc.pos})"
-        raise ResponseValidationError(message, request_id=request_id) from None
+        return safe_loads(content)
+    except UnreadableJSON as exc:
+        problem = "valid UTF-8" if exc.kind == "utf8" else f"valid JSON ({exc.reason})"
+        raise ResponseValidationError(f"{what} is not {problem}", request_id=request_id) from None
 
 
 def is_json(headers: httpx.Headers) -> bool:
