@@ -96,3 +96,20 @@ def test_hostile_tool_call_arguments_make_an_invalid_call_and_keep_the_rest() ->
     assert [c.id for c in message.tool_calls] == ["b"]
     assert message.invalid_tool_calls[0].reason == "malformed"
     assert "too many digits" in message.invalid_tool_calls[0].detail
+
+
+def test_sequential_streams_reuse_one_connection() -> None:
+    with ReferenceServer("openai-split") as server:
+        with MiniMax(backend="openai", base_url=server.base_url) as client:
+            for _ in range(20):
+                client.stream(USER).until_done()
+            for _ in range(5):
+                client.chat(USER)
+
+        async def main() -> None:
+            async with AsyncMiniMax(backend="openai", base_url=server.base_url) as aclient:
+                for _ in range(20):
+                    await aclient.stream(USER).until_done()
+
+        asyncio.run(main())
+        assert server.connections_accepted == 2  # one for the blocking client, one for the async one

@@ -298,9 +298,13 @@ class HttpBackend(_Common, Backend):
                 yield from self.whole_answer(resp, reader)
                 return
             decoder = SSEDecoder()
-            for chunk in resp.iter_bytes():
+            chunks = resp.iter_bytes()
+            for chunk in chunks:
                 yield from self.sse_events(decoder.feed(chunk), reader, resp.headers)
                 if reader.assembler.done:
+                    with contextlib.suppress(httpx.HTTPError):
+                        for _ in chunks:  # the rest of the body (its chunked terminator): the connection is reused
+                            pass
                     return
             yield from self.sse_events(decoder.close(), reader, resp.headers)
             if reader.assembler.done:
@@ -384,10 +388,14 @@ class AsyncHttpBackend(_Common, AsyncBackend):
                     yield event
                 return
             decoder = SSEDecoder()
-            async for chunk in resp.aiter_bytes():
+            chunks = resp.aiter_bytes()
+            async for chunk in chunks:
                 for event in self.sse_events(decoder.feed(chunk), reader, resp.headers):
                     yield event
                 if reader.assembler.done:
+                    with contextlib.suppress(httpx.HTTPError):
+                        async for _ in chunks:  # the rest of the body: the connection is reused
+                            pass
                     return
             for event in self.sse_events(decoder.close(), reader, resp.headers):
                 yield event

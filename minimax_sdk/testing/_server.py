@@ -183,6 +183,8 @@ class ReferenceServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self.peak_connections = 0
         """The most connections that were open at once (a load test can check it reached its target)."""
+        self.connections_accepted = 0
+        """How many connections were opened in all (a client that reuses connections opens few)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._routes: dict[str, tuple[str, Callable[[HttpRequest, int], _Exchange]]] = {
@@ -370,6 +372,7 @@ class ReferenceServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        self.connections_accepted += 1
         self.peak_connections = max(self.peak_connections, len(self._tasks))
         conn = Connection(reader, writer)
         try:
