@@ -165,21 +165,24 @@ class ChatStream:
 
 
 class AsyncChatStream:
-    """The async counterpart of :class:`ChatStream`."""
+    """The async counterpart of :class:`ChatStream`.
+
+    It is its own iterator (not an async generator), so breaking out of ``async for`` leaves nothing suspended
+    but the backend's stream, which ``aclose()`` (or leaving ``async with``) closes at once.
+    """
 
     def __init__(self, events: AsyncIterator[StreamEvent]) -> None:
         self._events = events
         self._response: ChatResponse | None = None
 
-    async def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        try:
-            async for event in self._events:
-                if isinstance(event, DoneEvent):
-                    self._response = event.response
-                yield event
-        except GeneratorExit:
-            await self.aclose()
-            raise
+    def __aiter__(self) -> AsyncChatStream:
+        return self
+
+    async def __anext__(self) -> StreamEvent:
+        event = await self._events.__anext__()
+        if isinstance(event, DoneEvent):
+            self._response = event.response
+        return event
 
     @property
     def response(self) -> ChatResponse:
