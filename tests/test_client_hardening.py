@@ -120,16 +120,15 @@ def test_breaking_out_of_an_async_stream_in_async_with_logs_no_error() -> None:
     suspended, and the loop reported ``aclose(): asynchronous generator is already running``."""
 
     async def main(url: str) -> None:
-        async with AsyncMiniMax(backend="openai", base_url=url) as client:
-            async with client.stream(USER) as stream:
-                async for _ in stream:
-                    break
+        async with AsyncMiniMax(backend="openai", base_url=url) as client, client.stream(USER) as stream:
+            async for _ in stream:
+                break
 
     with ReferenceServer("openai-split") as server:
         for _ in range(5):
             loop = asyncio.new_event_loop()
             errors: list[dict[str, Any]] = []
-            loop.set_exception_handler(lambda _loop, context: errors.append(context))
+            loop.set_exception_handler(lambda _loop, context, seen=errors: seen.append(context))
             loop.run_until_complete(main(server.base_url))
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
