@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["REDACTED", "Secret", "mask_headers", "redact"]
+__all__ = ["REDACTED", "Secret", "mask_headers", "redact", "shown_url"]
 
 REDACTED = "********"
 """What a secret is replaced with."""
@@ -96,3 +97,11 @@ def redact(text: str, secrets: Iterable[str | Secret]) -> str:
 def mask_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Lower-case keys; values of credential-bearing headers masked."""
     return {key.lower(): REDACTED if key.lower() in _SENSITIVE_HEADERS else value for key, value in headers.items()}
+
+
+def shown_url(url: str) -> str:
+    """``url`` with any user info (``user:key@``) masked, for reprs, logs and errors."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{REDACTED}@{parts.netloc.rpartition('@')[2]}"))

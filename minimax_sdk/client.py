@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from typing_extensions import Unpack
 
+from ._secret import shown_url
 from ._tool_spec import ToolLike, function_definition
 from .agent._context import ContextPolicy
 from .agent._loop import Limits, Loop, as_runnable_tools
@@ -118,7 +119,8 @@ class _ClientBase:
 
     def __repr__(self) -> str:
         s = self.settings
-        return f"{type(self).__name__}(backend={s.backend!r}, model={s.model!r}, base_url={s.base_url!r})"
+        url = shown_url(s.base_url) if s.base_url else None
+        return f"{type(self).__name__}(backend={s.backend!r}, model={s.model!r}, base_url={url!r})"
 
 
 class ChatStream:

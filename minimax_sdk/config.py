@@ -29,12 +29,12 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ._retry import RetryPolicy
-from ._secret import Secret
+from ._secret import Secret, redact, shown_url
 from .backends.registry import BackendKind, backend_kind, backend_kinds
 from .errors import ConfigError
 from .messages import RawMode
@@ -125,6 +125,15 @@ class Settings:
         if isinstance(self.api_key, str):  # keep a plain string out of reprs too
             object.__setattr__(self, "api_key", Secret(self.api_key))
 
+    def __repr__(self) -> str:
+        """Every field, with credentials in ``base_url`` (``https://user:key@host``) masked; the key is a
+        :class:`~minimax_sdk._secret.Secret` and shows itself masked."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.base_url:
+            values["base_url"] = shown_url(self.base_url)
+        shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
+        return f"Settings({shown})"
+
     @property
     def kind(self) -> BackendKind:
         """The backend kind these settings name."""
@@ -174,6 +183,25 @@ def load_settings(
     ('http://127.0.0.1:30000/v1', 'MiniMaxAI/MiniMax-M2.1', None)
     """
     env = os.environ if environ is None else environ
+    try:
+        return _load(config_file, env, overrides)
+    except ConfigError as exc:  # a misplaced key (MINIMAX_TIMEOUT=sk-...) must not be echoed back
+        secrets = _key_candidates(overrides, env)
+        if not any(s in str(exc) for s in secrets):
+            raise
+        raise ConfigError(redact(str(exc), secrets), key=exc.key, source=exc.source) from None
+
+
+def _key_candidates(overrides: Mapping[str, Any], env: Mapping[str, str]) -> list[str]:
+    """Every value that may be an API key: the ``api_key`` argument and each kind's key variables."""
+    given = overrides.get("api_key")
+    found = [given.get() if isinstance(given, Secret) else given] if given else []
+    names = {name for kind in backend_kinds().values() for name in kind.api_key_env} | {"MINIMAX_API_KEY"}
+    found += [env[name].strip() for name in names if env.get(name, "").strip()]
+    return [value for value in found if isinstance(value, str) and len(value) >= 8]
+
+
+def _load(config_file: str | Path | None, env: Mapping[str, str], overrides: Mapping[str, Any]) -> Settings:
     tables = _table_keys()
     given, given_tables = _keyword_layer(overrides, tables)
     from_env = _environment_layer(env)

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
-from minimax_sdk import AsyncMiniMax, MiniMax
+from minimax_sdk import AsyncMiniMax, ConfigError, MiniMax, load_settings
 from minimax_sdk.errors import APIError, AuthenticationError, BadRequestError, InternalServerError
 from minimax_sdk.testing import Fault, ReferenceServer
 
@@ -325,3 +325,31 @@ def test_no_exception_reachable_from_an_error_holds_the_key(
         assert getattr(linked, "request", None) is None
     rendered = "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
     _assert_no_key(rendered, "a traceback rendered with its locals")
+
+
+def test_user_info_in_base_url_is_masked_in_client_and_settings_reprs() -> None:
+    url = f"https://user:{KEY}@gateway.example/v1"
+    client = MiniMax(backend="openai", base_url=url)
+    try:
+        for text in (repr(client), repr(client.settings), str(client.settings)):
+            _assert_no_key(text, "a repr")
+            assert "https://********@gateway.example/v1" in text
+        assert client.settings.base_url == url  # kept for the transport: only the display is masked
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    ("environ", "given"),
+    [
+        ({"MINIMAX_TIMEOUT": KEY, "MINIMAX_API_KEY": KEY}, {}),
+        ({"MINIMAX_RAW_MODE": KEY, "NVIDIA_API_KEY": KEY}, {}),
+        ({}, {"api_key": KEY, "raw_mode": KEY}),
+    ],
+    ids=["timeout-holds-the-key", "raw-mode-holds-the-nvidia-key", "argument"],
+)
+def test_a_config_error_never_echoes_the_key(environ: dict[str, str], given: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ=environ, backend="openai", base_url="http://127.0.0.1:9/v1", **given)
+    _assert_no_key(str(info.value), "a ConfigError")
+    assert "********" in str(info.value)

@@ -16,7 +16,7 @@ import httpx
 
 from .._safe_json import UnreadableJSON
 from .._safe_json import loads as safe_loads
-from .._secret import Secret, redact
+from .._secret import Secret, redact, shown_url
 from ..errors import (
     APIConnectionError,
     APIError,
@@ -41,7 +41,7 @@ __all__ = [
     "error_from_response",
     "is_json",
     "request_id_from_headers",
-    "shown_url",
+    "shown_url_path",
     "transport_error",
 ]
 
@@ -270,17 +270,16 @@ def _shorten(text: str) -> str:
     return text[:_MAX_MESSAGE_CHARS] + f"… ({len(text) - _MAX_MESSAGE_CHARS} more characters)"
 
 
-def shown_url(url: str | httpx.URL) -> str:
-    """``url`` as it may appear in an error: without user info (``user:key@``), query or fragment."""
-    parts = urlsplit(str(url))
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+def shown_url_path(url: str | httpx.URL) -> str:
+    """``url`` as an error shows it: scheme, host and path only (no user info, query or fragment)."""
+    parts = urlsplit(shown_url(str(url)))
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def transport_error(exc: httpx.HTTPError, method: str, url: str | httpx.URL) -> APIError:
     """An httpx transport failure as the SDK's exception, naming the method and URL (never carrying headers,
     a key, or the httpx error itself, whose request holds the key)."""
-    where = f"{method} {shown_url(url)}"
+    where = f"{method} {shown_url_path(url)}"
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError(f"the request timed out: {where} ({type(exc).__name__})")
     return APIConnectionError(f"connection failed: {where}: {type(exc).__name__}: {exc}")

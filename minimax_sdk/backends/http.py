@@ -37,7 +37,7 @@ from ._http_errors import (
     error_from_response,
     is_json,
     request_id_from_headers,
-    shown_url,
+    shown_url_path,
     transport_error,
 )
 from ._wire import ChunkReader, read_response, request_body
@@ -119,12 +119,12 @@ class _Common:
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_keepalive
         )
         self.url = settings.base_url.rstrip("/") + _PATH
-        self.where = f"POST {shown_url(self.url)}"
+        self.where = f"POST {shown_url_path(self.url)}"
         path = urlsplit(settings.base_url).path.rstrip("/")
         self.not_found_hint = (
             None
             if path.endswith("/v1")
-            else f"base_url {shown_url(settings.base_url)} does not end in /v1, where OpenAI-compatible servers "
+            else f"base_url {shown_url_path(settings.base_url)} does not end in /v1, where OpenAI-compatible servers "
             "answer: try base_url=.../v1"
         )
 
