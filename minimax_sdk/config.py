@@ -44,7 +44,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["DEFAULT_SAMPLING", "Settings", "load_settings"]
+__all__ = ["DEFAULT_SAMPLING", "Settings", "check_sampling", "load_settings"]
 
 logger = logging.getLogger("minimax_sdk")
 
@@ -397,6 +397,19 @@ def _merge(*layers: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 # --- checking values -----------------------------------------------------------------------------------
+
+
+def check_sampling(values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``values`` with each sampling parameter the SDK knows checked (``temperature`` >= 0, ``top_p`` in 0-1,
+    ``top_k`` an integer, ...); ``ConfigError`` naming the parameter and ``where`` it was given. Keys it does not
+    know, and None values, pass as they are (a server may take more)."""
+    source = _Source(where)
+    return {
+        name: _check(name, _SAMPLING_KINDS[name], value, source)
+        if name in _SAMPLING_KINDS and value is not None
+        else value
+        for name, value in values.items()
+    }
 
 
 def _check_table(key: str, value: Any, source: _Source) -> dict[str, Any]:

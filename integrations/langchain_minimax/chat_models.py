@@ -17,9 +17,10 @@ the form the backend expects: MiniMax-M2.1's interleaved thinking depends on it.
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import warnings
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -28,11 +29,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self
 
 from minimax_sdk import AsyncMiniMax, MiniMax, Settings, load_settings
+from minimax_sdk.agent import estimate_tokens
 from minimax_sdk.backends.base import ChatParams
+from minimax_sdk.config import check_sampling
 from minimax_sdk.messages import Message
+from minimax_sdk.template import TemplateError
 
 from ._convert import to_sdk_messages
 from ._output import ChunkBuilder, chat_result, message_text
@@ -44,6 +47,8 @@ from ._version import __version__
 __all__ = ["ChatMiniMax"]
 
 _CLIENT_LOCK = threading.Lock()
+CHARS_PER_TOKEN = 3.5
+"""The SDK's estimate (see ``minimax_sdk.agent.estimate_tokens``)."""
 # the client decides stream options per call; core strips the tracing-only keys, and so do we
 _NAMED_PARAMS = frozenset(ChatParams.__annotations__)
 _DROPPED_KWARGS = ("stream", "stream_options", "ls_structured_output_format", "structured_output_format")
@@ -77,6 +82,9 @@ class ChatMiniMax(BaseChatModel):
     """A ``minimax.toml`` to read instead of ``$MINIMAX_CONFIG`` / ``./minimax.toml``."""
     temperature: float | None = None
     top_p: float | None = None
+    top_k: int | None = None
+    """Sent as given when set (the SDK's default, 40, is not sent to the MiniMax platform or NVIDIA, whose docs
+    do not list it)."""
     max_tokens: int | None = Field(default=None, alias="max_completion_tokens")
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
     timeout: float | None = Field(default=None, alias="request_timeout")
@@ -98,13 +106,42 @@ class ChatMiniMax(BaseChatModel):
 
     _settings: Settings | None = PrivateAttr(default=None)
     _client: MiniMax | None = PrivateAttr(default=None)
-    _async_client: tuple[asyncio.AbstractEventLoop, AsyncMiniMax] | None = PrivateAttr(default=None)
+    _async_client: tuple[asyncio.AbstractEventLoop, AsyncMiniMax, AsyncGenerator[None, None]] | None = PrivateAttr(
+        default=None
+    )
 
     # -- construction ------------------------------------------------------------------------------------------
 
-    @model_validator(mode="after")
-    def _resolve_minimax_settings(self) -> Self:
-        """Resolve the SDK settings now, so a bad backend, URL or missing key fails at construction."""
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_arguments_to_model_kwargs(cls, values: Any) -> Any:
+        """Arguments that are not fields are request fields: moved to ``model_kwargs`` with a warning (as
+        langchain-openai does), never dropped."""
+        if not isinstance(values, dict):
+            return values
+        known = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
+        unknown = [k for k in values if k not in known]
+        if not unknown:
+            return values
+        values = dict(values)
+        extra = dict(values.get("model_kwargs") or {})
+        for key in unknown:
+            warnings.warn(
+                f"{key} is not a ChatMiniMax field: it is sent with every request (model_kwargs[{key!r}])",
+                stacklevel=2,
+            )
+            extra[key] = values.pop(key)
+        values["model_kwargs"] = extra
+        return values
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        self._resolve_minimax_settings()  # here, not in a validator: its ConfigError reaches the caller as is
+
+    def _resolve_minimax_settings(self) -> None:
+        """Resolve the SDK settings now, so a bad backend, URL, sampling value or missing key fails at
+        construction with the SDK's :class:`~minimax_sdk.ConfigError`."""
+        check_sampling({"temperature": self.temperature, "top_p": self.top_p, "top_k": self.top_k}, "ChatMiniMax")
         settings = load_settings(
             self.config_file,
             backend=self.backend,
@@ -123,7 +160,6 @@ class ChatMiniMax(BaseChatModel):
         if self.profile is None:
             self.profile = self._resolve_model_profile()
         self._add_version("minimax-sdk", __version__)
-        return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         if self.model is None or self.backend is None:
@@ -161,6 +197,7 @@ class ChatMiniMax(BaseChatModel):
             "base_url": self.base_url,
             "temperature": self.temperature,
             "top_p": self.top_p,
+            "top_k": self.top_k,
             "max_tokens": self.max_tokens,
             "stop": self.stop,
             "model_kwargs": self.model_kwargs,
@@ -190,13 +227,20 @@ class ChatMiniMax(BaseChatModel):
                 self._client = MiniMax(settings=self.settings)
             return self._client
 
-    def _async(self) -> AsyncMiniMax:
-        """The async client of the running event loop (an httpx pool cannot move between loops)."""
+    async def _async(self) -> AsyncMiniMax:
+        """The async client of the running event loop (an httpx pool cannot move between loops). It is closed
+        on that loop when the loop shuts down (``asyncio.run`` finalises async generators first), so one
+        ``asyncio.run(model.ainvoke(...))`` after another leaves no connection behind."""
         loop = asyncio.get_running_loop()
         with _CLIENT_LOCK:
-            if self._async_client is None or self._async_client[0] is not loop:
-                self._async_client = (loop, AsyncMiniMax(settings=self.settings))
-            return self._async_client[1]
+            current = self._async_client
+            if current is not None and current[0] is loop:
+                return current[1]
+            client = AsyncMiniMax(settings=self.settings)
+            keeper = _close_at_loop_shutdown(client)
+            self._async_client = (loop, client, keeper)
+        await keeper.asend(None)  # started: the loop now tracks it, and finalises it at shutdown
+        return client
 
     # -- requests ----------------------------------------------------------------------------------------------
 
@@ -210,6 +254,7 @@ class ChatMiniMax(BaseChatModel):
         fields: dict[str, Any] = {
             "temperature": self.temperature,
             "top_p": self.top_p,
+            "top_k": self.top_k,
             "max_tokens": self.max_tokens,
             "stop": (stop or self.stop) or None,
             **self.model_kwargs,
@@ -253,7 +298,7 @@ class ChatMiniMax(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         model, sdk_messages, tools, fields = self._request(messages, stop, kwargs)
-        return chat_result(await self._async().chat(sdk_messages, tools=tools, **fields), model)
+        return chat_result(await (await self._async()).chat(sdk_messages, tools=tools, **fields), model)
 
     def _stream(
         self,
@@ -281,13 +326,30 @@ class ChatMiniMax(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         model, sdk_messages, tools, fields = self._request(messages, stop, kwargs)
         builder = ChunkBuilder(model)
-        async with self._async().stream(sdk_messages, tools=tools, **fields) as events:
+        async with (await self._async()).stream(sdk_messages, tools=tools, **fields) as events:
             async for event in events:
                 for message in builder.feed(event):
                     chunk = ChatGenerationChunk(message=message)
                     if run_manager is not None:
                         await run_manager.on_llm_new_token(message_text(message), chunk=chunk)
                     yield chunk
+
+    # -- token counts --------------------------------------------------------------------------------------------
+
+    def get_num_tokens(self, text: str) -> int:
+        """An estimate from the text's length (3.5 characters a token errs high for M2's 200k vocabulary):
+        the model's tokenizer is not installed with the SDK, and LangChain's fallback (GPT-2) needs transformers
+        and counts a different vocabulary."""
+        return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+    def get_num_tokens_from_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None = None) -> int:
+        """The estimated tokens of the prompt the M2 chat template renders for ``messages`` (and ``tools``), so
+        ``trim_messages(token_counter=model)`` works without any tokenizer installed."""
+        definitions = tool_definitions(tools) if tools else None
+        try:
+            return estimate_tokens(to_sdk_messages(messages), definitions, CHARS_PER_TOKEN)
+        except (TemplateError, ValueError):  # a fragment the template cannot render: count its text
+            return sum(self.get_num_tokens(m.text) for m in messages)
 
     # -- tools and structured output ---------------------------------------------------------------------------
 
@@ -338,6 +400,14 @@ class ChatMiniMax(BaseChatModel):
         if kwargs:
             raise ValueError(f"unsupported arguments: {', '.join(sorted(kwargs))}")
         return structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+
+
+async def _close_at_loop_shutdown(client: AsyncMiniMax) -> AsyncGenerator[None, None]:
+    """Suspended for the life of its loop; ``loop.shutdown_asyncgens()`` closes it, and the client with it."""
+    try:
+        yield
+    finally:
+        await client.aclose()
 
 
 def _is_forced(choice: Any) -> bool:

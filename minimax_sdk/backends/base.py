@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict, runtime_checkable
 
+from ..config import check_sampling
 from ..messages import ChatResponse, Message, StreamEvent
 
 __all__ = [
@@ -118,7 +119,7 @@ def split_params(params: Mapping[str, Any], where: str) -> tuple[str | None, dic
                 f"{where}() got an unexpected keyword argument {key!r}; to send a field the SDK does not name, "
                 f"pass extra_body={{{key!r}: ...}}"
             )
-    return model, sampling, RequestOptions(**options)
+    return model, check_sampling(sampling, f"{where}() argument"), RequestOptions(**options)
 
 
 def _option(key: str, value: Any, where: str) -> Any:
