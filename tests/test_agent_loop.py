@@ -267,3 +267,26 @@ def test_tools_without_a_function_are_refused_before_the_run() -> None:
         )
     with pytest.raises(ValueError, match="callable"):
         MiniMax(backend="openai", base_url="http://127.0.0.1:9/v1").run(USER, tools=[{"name": "f", "parameters": {}}])
+
+
+def test_the_model_is_told_when_a_parameter_was_given_twice() -> None:
+    """Issue 11, item 5: the parser keeps the last of a duplicated parameter with a warning; the loop passes
+    the warning to the model with the result."""
+    from minimax_sdk import ChatRequest, FunctionBackend, MiniMax, ToolMessage
+
+    def model(request: ChatRequest) -> str:
+        if any(isinstance(m, ToolMessage) for m in request.messages):
+            return "<think>done</think>\nDone."
+        return (
+            '<minimax:tool_call>\n<invoke name="echo">\n<parameter name="text">a</parameter>\n'
+            '<parameter name="text">b</parameter>\n</invoke>\n</minimax:tool_call>'
+        )
+
+    def echo(text: str) -> str:
+        """Echo."""
+        return text
+
+    result = MiniMax(backend=FunctionBackend(model)).run([{"role": "user", "content": "go"}], tools=[echo])
+    tool_result = next(m for m in result.messages if isinstance(m, ToolMessage))
+    assert tool_result.content.startswith("b\n\nNote on your call: ")
+    assert "'text' was given more than once" in tool_result.content

@@ -114,6 +114,14 @@ def _for_history(message: AssistantMessage) -> AssistantMessage:
     )
 
 
+def _with_warnings(text: str, call: ToolCall) -> str:
+    """The result as the model reads it: what the parser had to decide about the call (a parameter given
+    twice, a value kept as text) is said after it, so the model can correct its next call."""
+    if not call.warnings:
+        return text
+    return text + "\n\nNote on your call: " + "; ".join(call.warnings) + "."
+
+
 class Loop:
     """The state of one run."""
 
@@ -191,7 +199,7 @@ class Loop:
         self.calls += len(planned)
         over: str | None = None
         for item, result in zip(planned, results, strict=True):
-            self.transcript.append(ToolMessage(item.call.id, result.text, item.call.name))
+            self.transcript.append(ToolMessage(item.call.id, _with_warnings(result.text, item.call), item.call.name))
             name = item.call.name
             self.failures[name] = self.failures.get(name, 0) + 1 if result.is_error else 0
             if self.failures[name] > self.limits.max_tool_retries and over is None:
