@@ -4,7 +4,10 @@ A server without a reasoning parser sends the raw completion, which starts insid
 opening tag; an append-think server or MiniMax's platform send explicit ``<think>…</think>``; a server with a
 split reasoning parser sends reasoning in a field and only the answer in content. With ``raw_mode="auto"``
 the text is held until the first tag decides (FORMAT.md 5.6: ``</think>`` before any ``<think>`` means raw)
-or a reasoning field shows the server splits; profiles that know set ``raw`` or ``tagged`` and stream at once.
+or a reasoning field shows the server splits. ``raw`` starts at once. ``tagged`` (what a profile expects from
+a server with a reasoning parser) is decided from the text too, so a server that turns out to send raw
+output (a misconfigured backend) is still read right; ``on_mismatch`` is told. A correctly configured tagged
+server decides at once: its content starts with ``<think>`` or follows a reasoning field.
 """
 
 from __future__ import annotations
@@ -23,18 +26,26 @@ _OVERLAP = max(len(t) for t in _TAGS) - 1
 class ContentRouter:
     """Feeds content deltas to a :class:`StreamParser` whose ``in_reasoning`` is decided from the text."""
 
-    def __init__(self, tools: Sequence[ToolLike] | None, mode: RawMode, id_factory: Callable[[], str] | None) -> None:
+    def __init__(
+        self,
+        tools: Sequence[ToolLike] | None,
+        mode: RawMode,
+        id_factory: Callable[[], str] | None,
+        on_mismatch: Callable[[], None] | None = None,
+    ) -> None:
         self._tools = tools
         self._id_factory = id_factory
         self._parser: StreamParser | None = None
         self._pending: list[str] = []
         self._tail = ""
-        self._raw: list[str] = []
-        self.seen = False
-        if mode != "auto":
-            self._start(mode == "raw")
+        self._expects_tagged = mode == "tagged"
+        self._on_mismatch = on_mismatch
+        if mode == "raw":
+            self._start(True)
 
     def _start(self, in_reasoning: bool) -> list[Event]:
+        if in_reasoning and self._expects_tagged and self._on_mismatch is not None:
+            self._on_mismatch()
         self._parser = StreamParser(self._tools, in_reasoning=in_reasoning, id_factory=self._id_factory)
         held, self._pending = "".join(self._pending), []
         return self._parser.feed(held) if held else []
@@ -50,8 +61,6 @@ class ContentRouter:
         return min(hits)[1] == THINK_CLOSE
 
     def feed(self, text: str) -> list[Event]:
-        self.seen = True
-        self._raw.append(text)
         if self._parser is not None:
             return self._parser.feed(text)
         self._pending.append(text)
@@ -69,7 +78,3 @@ class ContentRouter:
 
     def result(self) -> ParsedOutput:
         return self._parser.result if self._parser is not None else ParsedOutput()
-
-    def raw_text(self) -> str:
-        """The content exactly as the server sent it."""
-        return "".join(self._raw)

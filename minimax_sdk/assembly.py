@@ -21,6 +21,7 @@ usage, the finish reason and the server's ids. The rules that make the message l
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -50,12 +51,16 @@ from .parsing import (
     ToolCallEnd,
     ToolCallStart,
     parse_output,
+    starts_in_reasoning,
 )
 from .parsing._call import unknown_tool_detail
 from .parsing._machine import new_call_id
 from .parsing.types import InvalidReason
 
 __all__ = ["Assembler", "structured_call"]
+
+_log = logging.getLogger("minimax_sdk")
+_WARNED: set[str] = set()
 
 
 def structured_call(
@@ -120,7 +125,7 @@ class Assembler:
         self._raw_mode = raw_mode
         self._dialect = dialect
         self._stream = stream
-        self._router = ContentRouter(tools, raw_mode, id_factory) if stream else None
+        self._router = ContentRouter(tools, raw_mode, id_factory, self._mismatch) if stream else None
         self._id_factory = id_factory
         self._content: list[str] = []
         self._reasoning: list[str] = []
@@ -276,8 +281,26 @@ class Assembler:
         if not content:
             return ParsedOutput()
         mode = self._raw_mode
-        in_reasoning = False if self._channel is not None or mode == "tagged" else (True if mode == "raw" else None)
+        in_reasoning: bool | None = False if self._channel is not None else (True if mode == "raw" else None)
+        if in_reasoning is None and mode == "tagged":
+            in_reasoning = starts_in_reasoning(content)
+            if in_reasoning:
+                self._mismatch()
         return parse_output(content, self._tools, in_reasoning=in_reasoning, id_factory=self._id_factory)
+
+    def _mismatch(self) -> None:
+        """Tagged content was expected (a server with a reasoning parser) and a raw completion came: read as
+        raw, and say once per backend which setting fits that server."""
+        name = self._dialect or "this backend"
+        if name in _WARNED:
+            return
+        _WARNED.add(name)
+        _log.warning(
+            "backend %r: the server sent a raw completion (a </think> before any <think>), so it has no reasoning "
+            "parser; it was read as raw output. Use backend='openai' (or raw_mode='raw') for this server, or start "
+            "it with a reasoning parser (SGLang/vLLM: --reasoning-parser minimax)",
+            name,
+        )
 
     def _known(self, name: str) -> bool:
         return self._names is None or name in self._names

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
 
 from minimax_sdk import AsyncMiniMax, MiniMax, ResponseValidationError
 from minimax_sdk.parsing import ContentDelta, ReasoningDelta
-from minimax_sdk.testing import Fault, ReferenceServer
+from minimax_sdk.testing import Fault, ReferenceServer, Turn
 
 pytestmark = pytest.mark.usefixtures("clean_env")
 
@@ -133,3 +134,28 @@ def test_breaking_out_of_an_async_stream_in_async_with_logs_no_error() -> None:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
             assert errors == []
+
+
+@pytest.mark.parametrize("backend", ["minimax", "minimax-inline"])
+def test_a_backend_that_expects_a_reasoning_parser_reads_a_raw_server_right_and_says_so(
+    backend: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, item 12: against a server with no reasoning parser, the reasoning used to be glued to the
+    answer (the </think> and the blank line dropped)."""
+    monkeypatch.setattr("minimax_sdk.assembly._WARNED", set())
+    turn = Turn(reasoning="The user greets me.", content="Hello there.")
+    with ReferenceServer("openai-raw") as server:
+        server.script(turn, turn, turn)
+        with MiniMax(backend=backend, base_url=server.base_url, api_key="sk-mismatch-0000") as client:
+            whole = client.chat(USER).message
+            events = list(client.stream(USER))
+            client.chat([*USER, whole, {"role": "user", "content": "again"}])
+    streamed = events[-1].response.message  # type: ignore[union-attr]
+    for message in (whole, streamed):
+        assert (message.reasoning, message.content) == ("The user greets me.", "Hello there.")
+    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == "Hello there."
+    warnings = [r for r in caplog.records if "sent a raw completion" in r.getMessage()]
+    assert len(warnings) == 1  # once per backend, naming the fix
+    assert "backend='openai'" in warnings[0].getMessage()
+    sent = server.requests[2].json["messages"][1]
+    assert "The user greets me." in json.dumps(sent)  # the reasoning goes back, not glued into the answer
