@@ -35,6 +35,7 @@ from .errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
+    DeadlineExceededError,
     InternalServerError,
     RateLimitError,
     ResponseValidationError,
@@ -88,7 +89,7 @@ def is_retryable(exc: BaseException) -> bool:
     decides instead when present. Never for :class:`StreamInterruptedError` (tokens were already
     delivered), :class:`ResponseValidationError`, or anything else.
     """
-    if isinstance(exc, (StreamInterruptedError, ResponseValidationError)):
+    if isinstance(exc, (StreamInterruptedError, ResponseValidationError, DeadlineExceededError)):
         return False
     if isinstance(exc, APIConnectionError):
         return True

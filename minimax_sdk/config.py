@@ -61,6 +61,7 @@ _PLAIN_KEYS: dict[str, str] = {
     "api_key": "secret",
     "timeout": "positive",
     "connect_timeout": "positive",
+    "deadline": "positive",
     "max_retries": "count",
     "max_retry_after": "non-negative",
     "max_connections": "count1",
@@ -100,6 +101,9 @@ class Settings:
     api_key: Secret | None
     timeout: float = 600.0
     connect_timeout: float = 5.0
+    deadline: float | None = None
+    """Seconds for a whole request, retries and the whole stream included (None: no limit beyond ``timeout``);
+    passing it raises :class:`~minimax_sdk.errors.DeadlineExceededError`, never retried."""
     max_retries: int = 2
     max_retry_after: float = 120.0
     max_connections: int = 1000

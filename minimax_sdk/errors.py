@@ -18,7 +18,8 @@ Exception
         │   └── InternalServerError      >= 500; base_resp 1000, 1001, 1024, 1033 (MiniMax: "retry later")
         │       └── OverloadedError      529
         ├── APIConnectionError           no response: could not connect, or the transport failed
-        │   └── APITimeoutError          connect, read, write or pool timeout
+        │   └── APITimeoutError          connect, read, write or pool timeout; no stream event within ``timeout``
+        │       └── DeadlineExceededError  the request's ``deadline`` passed (retries included); never retried
         ├── StreamInterruptedError       the stream broke after tokens arrived; ``partial`` holds them
         ├── ResponseValidationError      a response the SDK cannot read (not JSON, bad UTF-8, wrong shape)
         └── BackendProcessError          a server process the SDK supervises failed; ``log_tail``, ``log_path``
@@ -57,6 +58,7 @@ __all__ = [
     "BadRequestError",
     "ConfigError",
     "ConflictError",
+    "DeadlineExceededError",
     "InsufficientBalanceError",
     "InternalServerError",
     "MiniMaxError",
@@ -237,6 +239,13 @@ class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout."""
 
     def __init__(self, message: str = "Request timed out.", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+
+
+class DeadlineExceededError(APITimeoutError):
+    """The request's ``deadline`` (seconds for the whole call, retries included) passed. Never retried."""
+
+    def __init__(self, message: str = "The request's deadline passed.", **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
 
 

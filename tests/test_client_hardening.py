@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import threading
 from typing import Any
 
 import pytest
 
-from minimax_sdk import AsyncMiniMax, MiniMax, ResponseValidationError
+from minimax_sdk import APITimeoutError, AsyncMiniMax, DeadlineExceededError, MiniMax, ResponseValidationError
 from minimax_sdk.parsing import ContentDelta, ReasoningDelta
 from minimax_sdk.testing import Fault, ReferenceServer, Turn
 
@@ -159,3 +161,82 @@ def test_a_backend_that_expects_a_reasoning_parser_reads_a_raw_server_right_and_
     assert "backend='openai'" in warnings[0].getMessage()
     sent = server.requests[2].json["messages"][1]
     assert "The user greets me." in json.dumps(sent)  # the reasoning goes back, not glued into the answer
+
+
+# --- deadlines (item 7): a server that keeps a call alive without answering ----------------------------------
+
+
+class _Trickler:
+    """A raw HTTP server on loopback that answers every request with headers, then sends ``piece`` every
+    ``every`` seconds until the client goes away: keep-alive comments (SSE) or a body one byte at a time."""
+
+    def __init__(self, content_type: str, piece: bytes, every: float) -> None:
+        self.content_type, self.piece, self.every = content_type, piece, every
+        self.requests = 0
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.base_url = f"http://127.0.0.1:{self._sock.getsockname()[1]}/v1"
+        self._stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # closed
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            self.requests += 1
+            head = f"HTTP/1.1 200 OK\r\ncontent-type: {self.content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+            try:
+                conn.sendall(head.encode())
+                while not self._stop.wait(self.every):
+                    conn.sendall(f"{len(self.piece):x}\r\n".encode() + self.piece + b"\r\n")
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self._stop.set()
+        self._sock.close()
+
+
+def test_keep_alive_comments_do_not_hold_a_stream_past_its_timeout() -> None:
+    server = _Trickler("text/event-stream", b": keep-alive\n\n", 0.2)
+    try:
+        with (
+            MiniMax(backend="openai", base_url=server.base_url, max_retries=0) as client,
+            pytest.raises(APITimeoutError, match="no stream event for 1 s"),
+        ):
+            list(client.stream(USER, timeout=1))
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["chat", "stream-json"])
+def test_a_trickled_body_is_cut_at_the_deadline_and_not_retried(streaming: bool) -> None:
+    server = _Trickler("application/json", b" ", 0.1)
+    try:
+        with MiniMax(backend="openai", base_url=server.base_url, max_retries=2) as client:
+            call = (lambda: list(client.stream(USER, timeout=5, deadline=1))) if streaming else None
+            with pytest.raises(DeadlineExceededError, match="deadline of 1 s passed"):
+                call() if call is not None else client.chat(USER, timeout=5, deadline=1)
+        assert server.requests == 1  # a passed deadline is never retried
+    finally:
+        server.close()
+
+
+def test_the_deadline_setting_applies_to_every_request() -> None:
+    server = _Trickler("application/json", b" ", 0.1)
+    try:
+        with MiniMax(backend="openai", base_url=server.base_url, deadline=1) as client:
+            assert client.settings.deadline == 1.0
+            with pytest.raises(DeadlineExceededError):
+                client.chat(USER)
+    finally:
+        server.close()

@@ -8,6 +8,7 @@ when it is lower and the hard limit allows.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import resource
 import time
@@ -68,6 +69,7 @@ def test_a_thousand_concurrent_streams_through_one_async_client(enough_descripto
     messages = [f"stream {i:04d}: echo me back, please ({i * 7919 % 1000:03d})" for i in range(STREAMS)]
 
     async def main(server: ReferenceServer) -> tuple[list[tuple[list[StreamEvent], ChatResponse]], int, int, int]:
+        gc.collect()  # descriptors earlier tests left to the collector close now, not during the measurement
         before = open_fds()
         client = AsyncMiniMax(
             backend="minimax", base_url=server.base_url, api_key="sk-load", timeout=60.0, connect_timeout=30.0
@@ -113,5 +115,6 @@ def test_a_thousand_concurrent_streams_through_one_async_client(enough_descripto
         assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == text
         assert "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == ECHO_REASONING
     assert at_peak >= before + STREAMS  # the count is meaningful: every stream held a socket here
-    assert before <= after <= before + FD_TOLERANCE, (before, at_peak, after)
+    # no descriptor of these streams is left (others of this process may close meanwhile: no lower bound)
+    assert after <= before + FD_TOLERANCE, (before, at_peak, after)
     print(f"\n{STREAMS} streams in {elapsed:.1f} s; descriptors {before} -> {at_peak} at peak -> {after}")

@@ -8,6 +8,7 @@ import sys
 import minimax_sdk
 
 EXPECTED = {
+    "DeadlineExceededError",
     "Assembler",
     "AsyncBackend",
     "Backend",

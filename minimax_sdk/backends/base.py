@@ -30,8 +30,9 @@ __all__ = [
 class ChatParams(TypedDict, total=False):
     """The keyword arguments of ``chat``, ``stream`` and ``run``: sampling, then per-request options.
 
-    Sampling values go into the request as given. ``timeout`` (seconds), ``max_retries``, ``extra_headers``
-    and ``extra_query`` apply to this request only; ``extra_body`` is merged into the request body last
+    Sampling values go into the request as given. ``timeout`` (seconds per read, and between two stream
+    events), ``deadline`` (seconds for the whole call), ``max_retries``, ``extra_headers`` and ``extra_query``
+    apply to this request only; ``extra_body`` is merged into the request body last
     (for fields the SDK does not name). Anything else is a ``TypeError``.
     """
 
@@ -51,13 +52,14 @@ class ChatParams(TypedDict, total=False):
     parallel_tool_calls: bool
     response_format: Mapping[str, Any]
     timeout: float
+    deadline: float
     max_retries: int
     extra_headers: Mapping[str, str]
     extra_query: Mapping[str, str]
     extra_body: Mapping[str, Any]
 
 
-_OPTION_KEYS = frozenset({"timeout", "max_retries", "extra_headers", "extra_query", "extra_body"})
+_OPTION_KEYS = frozenset({"timeout", "deadline", "max_retries", "extra_headers", "extra_query", "extra_body"})
 _SAMPLING_KEYS = frozenset(ChatParams.__annotations__) - _OPTION_KEYS - {"model"}
 
 
@@ -66,7 +68,9 @@ class RequestOptions:
     """Options of one request, applied to it alone (None: the client's setting)."""
 
     timeout: float | None = None
-    """Read timeout in seconds for this request."""
+    """Read timeout in seconds for this request (for a stream: also the longest wait between two events)."""
+    deadline: float | None = None
+    """Seconds for the whole request, retries included; None: the client's ``deadline`` setting."""
     max_retries: int | None = None
     extra_headers: Mapping[str, str] = field(default_factory=dict)
     extra_query: Mapping[str, str] = field(default_factory=dict)
@@ -123,9 +127,9 @@ def split_params(params: Mapping[str, Any], where: str) -> tuple[str | None, dic
 
 
 def _option(key: str, value: Any, where: str) -> Any:
-    if key == "timeout":
+    if key in ("timeout", "deadline"):
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise TypeError(f"{where}(): timeout must be a positive number of seconds, got {value!r}")
+            raise TypeError(f"{where}(): {key} must be a positive number of seconds, got {value!r}")
         return float(value)
     if key == "max_retries":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:

@@ -29,7 +29,14 @@ from .._secret import Secret, redact
 from .._sse import ServerSentEvent, SSEDecoder
 from ..assembly import Assembler
 from ..config import Settings
-from ..errors import APIConnectionError, APIError, ResponseValidationError, StreamInterruptedError
+from ..errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    DeadlineExceededError,
+    ResponseValidationError,
+    StreamInterruptedError,
+)
 from ..messages import ChatResponse, StreamEvent
 from ._http_errors import (
     check_payload,
@@ -66,7 +73,17 @@ def create_http_backend(
 class _Prepared:
     """One request, ready to send: payload, headers, query, timeout and retry policy."""
 
-    __slots__ = ("extensions", "headers", "params", "payload", "policy", "request", "timeout")
+    __slots__ = (
+        "deadline",
+        "deadline_at",
+        "event_timeout",
+        "headers",
+        "params",
+        "payload",
+        "policy",
+        "request",
+        "timeout",
+    )
 
     def __init__(self, common: _Common, request: ChatRequest, stream: bool) -> None:
         options = request.options
@@ -85,6 +102,14 @@ class _Prepared:
             if options.max_retries is not None
             else common.policy
         )
+        self.deadline = options.deadline if options.deadline is not None else common.settings.deadline
+        self.deadline_at = time.monotonic() + self.deadline if self.deadline is not None else None
+        self.event_timeout = options.timeout or common.settings.timeout
+
+    def check_deadline(self, now: float | None = None) -> None:
+        """Raise :class:`DeadlineExceededError` once the request's deadline (retries included) has passed."""
+        if self.deadline_at is not None and (now if now is not None else time.monotonic()) > self.deadline_at:
+            raise DeadlineExceededError(f"the request's deadline of {self.deadline:g} s passed")
 
     def send_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"content": self.payload, "headers": self.headers}
@@ -93,6 +118,35 @@ class _Prepared:
         if self.timeout is not None:
             kwargs["timeout"] = self.timeout
         return kwargs
+
+
+class _Body(bytes):
+    """A response body read by the SDK; its repr shows only its size, so a traceback rendered with its frames'
+    locals never prints what a server echoed (a key in an error message)."""
+
+    def __repr__(self) -> str:
+        return f"<response body, {len(self)} bytes>"
+
+
+class _Pacing:
+    """A stream's two clocks: the longest wait between events (``timeout``; keep-alive comments and stray bytes
+    do not count as events) and the request's deadline."""
+
+    __slots__ = ("_last", "_prepared")
+
+    def __init__(self, prepared: _Prepared) -> None:
+        self._prepared = prepared
+        self._last = time.monotonic()
+
+    def checked(self, batch: list[ServerSentEvent]) -> list[ServerSentEvent]:
+        now = time.monotonic()
+        if batch:
+            self._last = now
+        elif now - self._last > self._prepared.event_timeout:
+            timeout = self._prepared.event_timeout
+            raise APITimeoutError(f"no stream event for {timeout:g} s (keep-alive comments do not count)")
+        self._prepared.check_deadline(now)
+        return batch
 
 
 class _Common:
@@ -131,23 +185,23 @@ class _Common:
     def assembler(self, request: ChatRequest, *, stream: bool) -> Assembler:
         return Assembler(request.tools, raw_mode=self.dialect.raw_mode, dialect=self.dialect.name, stream=stream)
 
-    def raise_for_status(self, resp: httpx.Response) -> None:
+    def raise_for_status(self, resp: httpx.Response, content: bytes) -> None:
         if resp.status_code >= 400:
             headers = {k.lower(): redact(v, self.secrets) for k, v in resp.headers.items()}  # may echo the key
             hint = self.not_found_hint if resp.status_code == 404 else None
             raise error_from_response(
-                resp.status_code, headers, resp.content, secrets=self.secrets, where=self.where, hint=hint
+                resp.status_code, headers, content, secrets=self.secrets, where=self.where, hint=hint
             )
 
-    def checked_body(self, resp: httpx.Response) -> Mapping[str, Any]:
+    def checked_body(self, resp: httpx.Response, content: bytes) -> Mapping[str, Any]:
         """A read response's JSON body, after raising the error it carries: an HTTP status, or an error inside
         HTTP 200 (MiniMax sends those as JSON even to a streamed request)."""
-        self.raise_for_status(resp)
+        self.raise_for_status(resp, content)
         request_id = request_id_from_headers(resp.headers)
-        return check_payload(decode_json(resp.content, "the response body", request_id), resp.headers, self.secrets)
+        return check_payload(decode_json(content, "the response body", request_id), resp.headers, self.secrets)
 
-    def response(self, resp: httpx.Response, request: ChatRequest) -> ChatResponse:
-        data = self.checked_body(resp)
+    def response(self, resp: httpx.Response, content: bytes, request: ChatRequest) -> ChatResponse:
+        data = self.checked_body(resp, content)
         assembler = self.assembler(request, stream=False)
         assembler.request_id = request_id_from_headers(resp.headers)
         try:
@@ -204,10 +258,10 @@ class _Common:
             )
         return delay
 
-    def whole_answer(self, resp: httpx.Response, reader: ChunkReader) -> list[StreamEvent]:
+    def whole_answer(self, resp: httpx.Response, content: bytes, reader: ChunkReader) -> list[StreamEvent]:
         """A streamed request answered with a whole JSON body (read already): the error it carries raised, or,
         from a server that ignores ``stream``, the completion read as the stream's events."""
-        data = self.checked_body(resp)
+        data = self.checked_body(resp, content)
         assembler = reader.assembler
         assembler.request_id = request_id_from_headers(resp.headers)
         try:
@@ -244,13 +298,27 @@ class HttpBackend(_Common, Backend):
             self._client.close()
 
     def _post(self, prepared: _Prepared) -> ChatResponse:
+        prepared.check_deadline()
+        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
         try:
-            resp = self._client.post(self.url, **prepared.send_kwargs())
+            resp = self._client.send(request, stream=True)
+            try:
+                content = self._body(resp, prepared)
+            finally:
+                resp.close()
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
-            return self.response(resp, prepared.request)
+            return self.response(resp, content, prepared.request)
         raise failure  # outside the except block: no context holding the httpx request (and its key)
+
+    def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
+        """The whole body, read piece by piece so the deadline holds against a server that trickles it."""
+        parts = []
+        for part in resp.iter_bytes():
+            parts.append(part)
+            prepared.check_deadline()
+        return _Body(b"".join(parts))
 
     def chat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
@@ -282,25 +350,25 @@ class HttpBackend(_Common, Backend):
             failure = self.transport_error(exc)
         else:
             try:
-                yield from self._read(resp, reader)
+                yield from self._read(resp, reader, prepared)
                 return
             finally:
                 resp.close()
         raise failure
 
-    def _read(self, resp: httpx.Response, reader: ChunkReader) -> Iterator[StreamEvent]:
+    def _read(self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared) -> Iterator[StreamEvent]:
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         failure: APIError | None = None
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
-                resp.read()
-                yield from self.whole_answer(resp, reader)
+                yield from self.whole_answer(resp, self._body(resp, prepared), reader)
                 return
             decoder = SSEDecoder()
+            pacing = _Pacing(prepared)
             chunks = resp.iter_bytes()
             for chunk in chunks:
-                yield from self.sse_events(decoder.feed(chunk), reader, resp.headers)
+                yield from self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers)
                 if reader.assembler.done:
                     with contextlib.suppress(httpx.HTTPError):
                         for _ in chunks:  # the rest of the body (its chunked terminator): the connection is reused
@@ -329,13 +397,27 @@ class AsyncHttpBackend(_Common, AsyncBackend):
             await self._client.aclose()
 
     async def _post(self, prepared: _Prepared) -> ChatResponse:
+        prepared.check_deadline()
+        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
         try:
-            resp = await self._client.post(self.url, **prepared.send_kwargs())
+            resp = await self._client.send(request, stream=True)
+            try:
+                content = await self._body(resp, prepared)
+            finally:
+                await resp.aclose()
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
-            return self.response(resp, prepared.request)
+            return self.response(resp, content, prepared.request)
         raise failure  # outside the except block: no context holding the httpx request (and its key)
+
+    async def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
+        """The whole body, read piece by piece so the deadline holds against a server that trickles it."""
+        parts = []
+        async for part in resp.aiter_bytes():
+            parts.append(part)
+            prepared.check_deadline()
+        return _Body(b"".join(parts))
 
     async def achat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
@@ -370,27 +452,29 @@ class AsyncHttpBackend(_Common, AsyncBackend):
             failure = self.transport_error(exc)
         else:
             try:
-                async for event in self._read(resp, reader):
+                async for event in self._read(resp, reader, prepared):
                     yield event
                 return
             finally:
                 await resp.aclose()
         raise failure
 
-    async def _read(self, resp: httpx.Response, reader: ChunkReader) -> AsyncGenerator[StreamEvent, None]:
+    async def _read(
+        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared
+    ) -> AsyncGenerator[StreamEvent, None]:
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         failure: APIError | None = None
         try:
             if resp.status_code >= 400 or is_json(resp.headers):
-                await resp.aread()
-                for event in self.whole_answer(resp, reader):
+                for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
                     yield event
                 return
             decoder = SSEDecoder()
+            pacing = _Pacing(prepared)
             chunks = resp.aiter_bytes()
             async for chunk in chunks:
-                for event in self.sse_events(decoder.feed(chunk), reader, resp.headers):
+                for event in self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers):
                     yield event
                 if reader.assembler.done:
                     with contextlib.suppress(httpx.HTTPError):
