@@ -35,8 +35,7 @@ from ..base import AsyncBackend, Backend, ChatRequest
 from ._child import Child
 from ._launch import SGLangLaunch
 from ._logs import LogCapture
-from ._procs import parent_death_hook
-from ._spawn import spawn
+from ._spawn import start_in_session
 
 __all__ = ["DEFAULT_MAX_NEW_TOKENS", "EngineBackend", "engine_sampling"]
 
@@ -168,29 +167,14 @@ class EngineBackend(Backend, AsyncBackend):
         env = {**os.environ, **self.launch.env}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         env.setdefault("PYTHONUNBUFFERED", "1")
-        hook = parent_death_hook()
-        read_end, write_end = os.pipe()
         argv = self._argv()
         try:
-            popen = spawn(
-                lambda: subprocess.Popen(
-                    argv,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=write_end,
-                    env=env,
-                    start_new_session=True,
-                    preexec_fn=hook,
-                )
-            )
+            popen, read_end = start_in_session(argv, env, stdin=subprocess.PIPE, piped_stdout=True)
         except OSError as exc:
-            os.close(read_end)
             capture.close()
             raise BackendStartupError(
                 f"cannot start the engine child with {argv[0]!r}: {exc.strerror or exc}", log_path=str(path)
             ) from exc
-        finally:
-            os.close(write_end)
         capture.note(f"engine child pid {popen.pid} (its own session and process group)")
         capture.start(read_end)
         self._child = Child(popen, capture, self.launch.stop_timeout)

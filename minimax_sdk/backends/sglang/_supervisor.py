@@ -26,9 +26,8 @@ from ._child import Child
 from ._launch import SGLangLaunch
 from ._logs import LogCapture
 from ._ports import connect_host, pick_free_port, port_problem, url_host
-from ._procs import parent_death_hook
 from ._progress import Progress, ProgressTracker, Stage, describe_elapsed
-from ._spawn import spawn
+from ._spawn import start_in_session
 
 __all__ = ["ProgressCallback", "Supervisor", "stop_ranks"]
 
@@ -259,22 +258,9 @@ class Supervisor:
         capture = LogCapture(path, tail_lines=self._tail_lines, secrets=launch.secrets, on_line=events.on_line)
         capture.note(f"starting: {format_command(argv, launch.secrets)}")
         env = child_env(launch, os.environ)
-        hook = parent_death_hook()
-        read_end, write_end = os.pipe()
         try:
-            popen = spawn(
-                lambda: subprocess.Popen(
-                    argv,
-                    stdin=subprocess.DEVNULL,
-                    stdout=write_end,
-                    stderr=write_end,
-                    env=env,
-                    start_new_session=True,
-                    preexec_fn=hook,
-                )
-            )
+            popen, read_end = start_in_session(argv, env)
         except OSError as exc:
-            os.close(read_end)
             capture.note(f"could not start: {exc}")
             capture.close()
             raise BackendStartupError(
@@ -282,8 +268,6 @@ class Supervisor:
                 "that interpreter (pip install 'minimax-sdk[sglang]'), or set `python` or `command`.",
                 log_path=str(path),
             ) from exc
-        finally:
-            os.close(write_end)
         capture.note(
             f"pid {popen.pid}, which leads its own session and process group; if the SDK's process is killed "
             f"before it can stop the server, list leftovers with `ps -s {popen.pid}` and stop them with "
