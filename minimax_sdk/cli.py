@@ -80,7 +80,7 @@ def _cmd_parse(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def _cmd_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from .backends.sglang import Progress, Supervisor, format_command, launch_argv
-    from .backends.sglang._backend import launch_from_settings
+    from .backends.sglang._backend import launch_from_settings, require_sglang
     from .backends.sglang._progress import describe_elapsed
     from .config import load_settings
     from .errors import BackendProcessError, ConfigError
@@ -96,6 +96,10 @@ def _cmd_serve(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         if launch.port is None:
             print("(no --port: a free loopback port is picked when the server starts)", file=sys.stderr)
         return 0
+    try:
+        require_sglang(settings.backend_options.get("sglang", {}))
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
     def show(progress: Progress) -> None:
         print(f"[{describe_elapsed(progress.elapsed):>10}] {progress.message}", file=sys.stderr, flush=True)

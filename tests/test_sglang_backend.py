@@ -5,6 +5,7 @@ detection, stopping, and configuration errors."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
@@ -213,9 +214,13 @@ def test_a_crash_after_ready_is_raised_on_the_next_call_with_the_log_tail(
 
 def test_sglang_settings_come_from_the_toml_table(tmp_path: Path) -> None:
     config = tmp_path / "minimax.toml"
-    config.write_text('backend = "sglang"\n\n[sglang]\nmodel_path = "/models/m"\ntp = 4\nmem_fraction = 0.85\n')
+    config.write_text(
+        'backend = "sglang"\n\n[sglang]\nmodel_path = "/models/m"\ntp = 4\nmem_fraction = 0.85\npython = "/opt/sgl/python"\n'
+    )
     settings = load_settings(config, environ={})
-    assert settings.backend_options == {"sglang": {"model_path": "/models/m", "tp": 4, "mem_fraction": 0.85}}
+    assert settings.backend_options == {
+        "sglang": {"model_path": "/models/m", "tp": 4, "mem_fraction": 0.85, "python": "/opt/sgl/python"}
+    }
     client = MiniMax(settings=settings)
     launch = client.backend.supervisor.launch  # type: ignore[attr-defined]
     assert (launch.model_path, launch.tp, launch.mem_fraction) == ("/models/m", 4, 0.85)
@@ -234,3 +239,10 @@ def test_sglang_settings_come_from_the_toml_table(tmp_path: Path) -> None:
 def test_bad_sglang_settings_are_config_errors_naming_the_key(options: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         MiniMax(backend="sglang", sglang=options)
+
+
+def test_without_sglang_installed_the_backend_says_how_to_install_it() -> None:
+    if importlib.util.find_spec("sglang") is not None:
+        pytest.skip("sglang is installed here")
+    with pytest.raises(ConfigError, match=r"pip install 'minimax-sdk\[sglang\]'"):
+        MiniMax(backend="sglang", sglang={"model_path": "/models/m"})

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import importlib.util
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterator, Mapping
@@ -36,7 +37,7 @@ from ._launch import SGLangLaunch
 from ._progress import Progress
 from ._supervisor import Supervisor
 
-__all__ = ["SGLangBackend", "create_sglang_backend", "launch_from_settings", "raw_mode_for_parser"]
+__all__ = ["SGLangBackend", "create_sglang_backend", "launch_from_settings", "raw_mode_for_parser", "require_sglang"]
 
 _log = logging.getLogger("minimax_sdk")
 _LAUNCH_KEYS = frozenset(f.name for f in fields(SGLangLaunch))
@@ -91,6 +92,8 @@ def create_sglang_backend(
             _log.warning("base_url is set: attaching to the SGLang server there; the [sglang] settings are unused")
         return SGLangBackend(settings, None, asynchronous=asynchronous, http_client=http_client)
     options = settings.backend_options.get("sglang", {})
+    launch = launch_from_settings(settings)  # the settings are checked first: their errors are more specific
+    require_sglang(options)
     if options.get("mode") == "engine":
         if http_client is not None:
             raise TypeError("http_client is for HTTP backends; sglang.mode = 'engine' talks to a child process")
@@ -99,9 +102,22 @@ def create_sglang_backend(
             raise ConfigError("sglang.engine must be a 'module:attribute' string", key="sglang.engine")
         if not isinstance(extra, Mapping):
             raise ConfigError("sglang.engine_args must be a table", key="sglang.engine_args")
-        return EngineBackend(settings, launch_from_settings(settings), engine=engine, extra_engine_args=extra)
-    supervisor = Supervisor(launch_from_settings(settings), on_progress=_log_progress)
+        return EngineBackend(settings, launch, engine=engine, extra_engine_args=extra)
+    supervisor = Supervisor(launch, on_progress=_log_progress)
     return SGLangBackend(settings, supervisor, asynchronous=asynchronous, http_client=http_client)
+
+
+def require_sglang(options: Mapping[str, Any]) -> None:
+    """One clear error when SGLang would run in this interpreter and it has no sglang (a given ``python``,
+    ``command`` or ``engine`` is the user's own to check: the start-up error then carries its log)."""
+    if options.get("python") or options.get("command") or options.get("engine"):
+        return
+    if importlib.util.find_spec("sglang") is None:
+        raise ConfigError(
+            "backend 'sglang' needs sglang in this interpreter: pip install 'minimax-sdk[sglang]' (or set "
+            "sglang.python to an interpreter that has it, or attach to a running server with base_url)",
+            key="backend",
+        )
 
 
 def _log_progress(progress: Progress) -> None:
