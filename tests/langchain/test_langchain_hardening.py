@@ -25,7 +25,7 @@ def server() -> Any:
 
 
 def test_unknown_constructor_arguments_are_sent_with_a_warning_not_dropped(server: ReferenceServer) -> None:
-    with pytest.warns(UserWarning) as record:
+    with pytest.warns(UserWarning, match="is not a ChatMiniMax field") as record:
         model = ChatMiniMax(
             backend="openai", base_url=server.base_url, top_k=20, presence_penalty=0.5, reasoning_split=True
         )
