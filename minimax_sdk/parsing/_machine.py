@@ -555,14 +555,23 @@ class Machine:
             self._pos = k
         return t.lookahead(buf, k, tags, final)
 
-    def _after_param(self, final: bool) -> bool:
-        status = self._decide_held(_AFTER_PARAM, final)
+    def _take_held(self, tags: tuple[str, ...], final: bool) -> tuple[int, PendingCall, str] | None:
+        """The lookahead's status for the held closing tag, the open call and the held text (now released);
+        None while the lookahead is undecided."""
+        status = self._decide_held(tags, final)
         if status == t.PARTIAL:
-            return False
+            return None
         call = self._call
         assert call is not None
         held = "".join(self._held)
         self._held = []
+        return status, call, held
+
+    def _after_param(self, final: bool) -> bool:
+        taken = self._take_held(_AFTER_PARAM, final)
+        if taken is None:
+            return False
+        status, call, held = taken
         if status == t.MATCH:
             self._close_param(call)
             call.raw.append(held)
@@ -573,13 +582,10 @@ class Machine:
         return True
 
     def _after_invoke(self, final: bool) -> bool:
-        status = self._decide_held(_AFTER_INVOKE, final)
-        if status == t.PARTIAL:
+        taken = self._take_held(_AFTER_INVOKE, final)
+        if taken is None:
             return False
-        call = self._call
-        assert call is not None
-        held = "".join(self._held)
-        self._held = []
+        status, call, held = taken
         if status == t.MATCH:
             call.raw.append(t.INVOKE_CLOSE)
             self._finish_call(call)
