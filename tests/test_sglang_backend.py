@@ -9,7 +9,6 @@ import importlib.util
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,10 @@ import pytest
 from minimax_sdk import AsyncMiniMax, ChatResponse, ConfigError, MiniMax, ToolMessage, load_settings
 from minimax_sdk.backends.sglang._backend import SGLangBackend
 from minimax_sdk.errors import BackendCrashedError
-from minimax_sdk.parsing import InvalidToolCall, ReasoningDelta, ToolCall
+from minimax_sdk.parsing import ReasoningDelta
 from minimax_sdk.testing import ReferenceServer, Turn
 
+from .sglang_support import ANSWER, CALL, USER, WEATHER, alive, comparable, get_weather
 from .test_sglang_supervisor import wait_for
 
 pytestmark = [
@@ -30,23 +30,6 @@ pytestmark = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-WEATHER = {
-    "name": "get_weather",
-    "description": "Forecast.",
-    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-}
-CALL = Turn(
-    reasoning="Need the forecast.",
-    content="Let me check.",
-    tool_calls=[{"name": "get_weather", "arguments": {"city": "Paris"}}],
-)
-ANSWER = Turn(reasoning="Sunny: say so.", content="It is sunny in Paris.")
-USER = [{"role": "user", "content": "Weather in Paris?"}]
-
-
-def get_weather(city: str) -> str:
-    """Forecast for a city."""
-    return f"{city}: sunny"
 
 
 def _turns_file(tmp_path: Path, turns: list[Turn]) -> Path:
@@ -75,33 +58,6 @@ def _sglang(
     return {**options, **extra}
 
 
-def _alive(pids: list[int]) -> list[int]:
-    return [pid for pid in pids if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
-
-
-def _state(pid: int) -> str:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return "X"
-    return raw[raw.rfind(")") + 2 :].split()[0]
-
-
-def _comparable(response: ChatResponse) -> ChatResponse:
-    blocks = tuple(
-        replace(b, id=f"id{i}") if isinstance(b, ToolCall | InvalidToolCall) else b
-        for i, b in enumerate(response.message.blocks)
-    )
-    return replace(
-        response,
-        message=replace(response.message, blocks=blocks, dialect=None),
-        usage=None,
-        id=None,
-        request_id=None,
-        model=None,
-    )
-
-
 def _conversation(client: MiniMax) -> list[ChatResponse]:
     first = client.chat(USER, tools=[WEATHER])
     call = first.message.tool_calls[0]
@@ -118,7 +74,7 @@ def supervised(tmp_path: Path) -> Iterator[list[SGLangBackend]]:
     for backend in made:
         pids = backend.supervisor.pids if backend.supervisor is not None else []
         backend.close()
-        assert _alive(pids) == []
+        assert alive(pids) == []
 
 
 def test_supervised_server_gives_what_the_http_backend_gives(tmp_path: Path, supervised: list[SGLangBackend]) -> None:
@@ -132,13 +88,13 @@ def test_supervised_server_gives_what_the_http_backend_gives(tmp_path: Path, sup
     assert client.backend.supervisor is not None
     assert client.backend.supervisor.pid is None  # nothing runs until the first request (or start())
     on_sglang = _conversation(client)
-    assert [_comparable(r) for r in on_sglang] == [_comparable(r) for r in over_http]
+    assert [comparable(r) for r in on_sglang] == [comparable(r) for r in over_http]
     assert on_sglang[1].message.dialect == "sglang"
     argv = client.backend.supervisor.argv
     assert argv[argv.index("--served-model-name") + 1] == "MiniMaxAI/MiniMax-M2.1"
     pids = client.backend.supervisor.pids
     client.close()
-    assert _alive(pids) == []
+    assert alive(pids) == []
 
 
 def test_run_and_async_run_and_chat_minimax_on_a_supervised_server(
