@@ -204,7 +204,8 @@ class Assembler:
 
     def call(self, block: ToolCall | InvalidToolCall) -> list[StreamEvent]:
         """A complete call, already checked (history, or a backend that builds calls itself)."""
-        pending = self._calls[-1 - len(self._calls)] = _PendingCall(self._new_index())
+        key = -1 - len(self._calls)  # negative: never one of the non-negative indexes servers give fragments
+        pending = self._calls[key] = _PendingCall(self._new_index())
         pending.done = block
         if not self._stream or not isinstance(block, ToolCall):
             return []
