@@ -4,8 +4,10 @@ answer, tool calls and results as they happen. History (reasoning included) is k
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -22,13 +24,20 @@ EXIT_INTERRUPTED = 130
 PROMPT = "you› "
 
 
-def open_client(args: argparse.Namespace, sent: SentRequests) -> Any:
+@contextlib.contextmanager
+def open_client(args: argparse.Namespace, sent: SentRequests) -> Iterator[Any]:
+    """The client for the flags and settings; an HTTP backend's requests go through ``sent``'s hook."""
     from ..client import MiniMax
     from ..config import load_settings
 
     settings = load_settings(args.config, backend=args.backend, model=args.model, base_url=args.base_url)
     http = sent.client(settings.timeout, settings.connect_timeout) if settings.backend in HTTP_BACKENDS else None
-    return MiniMax(settings=settings, http_client=http)
+    try:
+        with MiniMax(settings=settings, http_client=http) as client:
+            yield client
+    finally:
+        if http is not None:
+            http.close()
 
 
 def turn_record(result: Any, start: int) -> dict[str, Any]:

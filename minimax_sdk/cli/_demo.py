@@ -71,11 +71,13 @@ def open_target(args: argparse.Namespace, tools: list[Any], sent: SentRequests) 
                 raise
     if settings is not None:
         http = sent.client(settings.timeout, settings.connect_timeout) if settings.backend in HTTP_BACKENDS else None
-        with MiniMax(settings=settings, http_client=http) as client:
-            where = settings.base_url or settings.backend
-            yield Target(client, f"live: backend {settings.backend}, model {settings.model} at {where}")
-        if http is not None:
-            http.close()
+        try:
+            with MiniMax(settings=settings, http_client=http) as client:
+                where = settings.base_url or settings.backend
+                yield Target(client, f"live: backend {settings.backend}, model {settings.model} at {where}")
+        finally:
+            if http is not None:
+                http.close()
         return
     from ..testing import ReferenceServer
 

@@ -25,7 +25,7 @@ Section = Literal["none", "reasoning", "answer"]
 
 REASONING_STYLE = "dim italic"
 RESULT_LIMIT = 400
-RESULT_LINES = 6
+RESULT_LINES = 12
 """How much of a tool result is shown on screen (the model gets the whole result)."""
 
 
