@@ -27,6 +27,7 @@ from .._log_redaction import register_secret
 from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
 from .._secret import Secret, redact
 from .._sse import ServerSentEvent, SSEDecoder
+from .._user_agent import user_agent
 from ..assembly import Assembler
 from ..config import Settings
 from ..errors import (
@@ -164,7 +165,7 @@ class _Common:
         self.secrets: tuple[Secret, ...] = (settings.api_key,) if settings.api_key is not None else ()
         for secret in self.secrets:
             register_secret(secret)
-        headers = {"content-type": "application/json", "accept": "application/json"}
+        headers = {"content-type": "application/json", "accept": "application/json", "user-agent": user_agent()}
         if settings.api_key is not None:
             headers["authorization"] = f"Bearer {settings.api_key.get()}"
         self.headers = headers

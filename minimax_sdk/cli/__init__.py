@@ -1,9 +1,9 @@
 """The ``minimax`` command.
 
 Subcommands, one module each: ``parse`` (a raw model output as JSON) and ``serve`` (the configured SGLang
-server in the foreground). Errors in what the user gave (a missing file, bytes that are not UTF-8, a bad
-setting) are one line on standard error and exit status 2, never a traceback; a server that fails to start is
-one line and its log's path, exit status 1.
+server in the foreground); ``minimax --version`` prints ``minimax-sdk <version>``. Errors in what the user
+gave (a missing file, bytes that are not UTF-8, a bad setting) are one line on standard error and exit status
+2, never a traceback; a server that fails to start is one line and its log's path, exit status 1.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from .._version import __version__
 from . import _parse, _serve
 from ._common import EXIT_USAGE, UsageError
 
@@ -24,6 +25,7 @@ SUBCOMMANDS = (_parse, _serve)
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="minimax", description="Tools for the MiniMax-M2 model family.")
+    parser.add_argument("--version", action="version", version=f"minimax-sdk {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(commands)
