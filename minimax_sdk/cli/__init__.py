@@ -1,7 +1,8 @@
 """The ``minimax`` command.
 
 Subcommands, one module each: ``parse`` (a raw model output as JSON) and ``serve`` (the configured SGLang
-server in the foreground); ``minimax --version`` prints ``minimax-sdk <version>``. Errors in what the user
+server in the foreground), ``doctor`` (the configuration and whether the backend answers as it should);
+``minimax --version`` prints ``minimax-sdk <version>``. Errors in what the user
 gave (a missing file, bytes that are not UTF-8, a bad setting) are one line on standard error and exit status
 2, never a traceback; a server that fails to start is one line and its log's path, exit status 1.
 """
@@ -14,12 +15,12 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from .._version import __version__
-from . import _parse, _serve
+from . import _doctor, _parse, _serve
 from ._common import EXIT_USAGE, UsageError
 
 __all__ = ["EXIT_USAGE", "UsageError", "build_parser", "entry_point", "main"]
 
-SUBCOMMANDS = (_parse, _serve)
+SUBCOMMANDS = (_parse, _serve, _doctor)
 """Each registers its subparser (``register(commands)``) with a ``handler(args, stdin, stdout) -> int``."""
 
 
