@@ -12,7 +12,7 @@ reasoning goes back to the model with the history (MiniMax-M2.1's interleaved th
     # NVIDIA's API catalog (key from NVIDIA_API_KEY)
     python examples/langgraph_agent.py --backend nvidia "..."
     # no key, no network: the SDK's reference server on loopback, with a scripted model
-    python examples/langgraph_agent.py --reference-server
+    python examples/langgraph_agent.py --demo      (also --reference-server)
 
 Without options, the backend, model and URL come from the environment (MINIMAX_BACKEND, MINIMAX_MODEL,
 MINIMAX_BASE_URL) or ``minimax.toml``, as for ``minimax_sdk.MiniMax``.
@@ -80,7 +80,8 @@ def reference_server() -> Iterator[str]:
 
 
 def build_agent(model: ChatMiniMax, tools: list[Any]) -> Any:
-    """``langchain.agents.create_agent`` when langchain is installed, else LangGraph's prebuilt ReAct agent."""
+    """``langchain.agents.create_agent`` (the ``[langchain]`` extra installs langchain); LangGraph's prebuilt
+    ReAct agent only where langchain is missing (a LangGraph-only install)."""
     try:
         from langchain.agents import create_agent  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -125,11 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--backend", help="minimax, minimax-inline, nvidia or openai")
     parser.add_argument("--base-url", help="the OpenAI-compatible base URL, e.g. http://127.0.0.1:30000/v1")
     parser.add_argument("--model", help="the model id (default: the backend's M2.1 id)")
-    parser.add_argument("--reference-server", action="store_true", help="run offline against a scripted server")
+    parser.add_argument(
+        "--demo", "--reference-server", dest="demo", action="store_true", help="run offline against a scripted server"
+    )
     args = parser.parse_args(argv)
     options: dict[str, Any] = {"backend": args.backend, "base_url": args.base_url, "model": args.model}
     with contextlib.ExitStack() as stack:
-        if args.reference_server:
+        if args.demo:
             options.update(backend="minimax", base_url=stack.enter_context(reference_server()), api_key="offline")
         run(ChatMiniMax(**{k: v for k, v in options.items() if v is not None}), args.question)
     return 0

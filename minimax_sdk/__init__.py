@@ -4,8 +4,7 @@ The public API is exactly :data:`__all__`; everything in a module whose name sta
 ``import minimax_sdk`` imports none of langchain, sglang, openai or torch.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._version import __version__
 from .agent import (
     KeepEverything,
     KeepFirstAndLast,
@@ -76,11 +75,6 @@ from .parsing import (
 )
 from .template import TemplateError, render_assistant_turn, render_conversation, render_tool_call
 from .tools import Tool, ToolResult, tool
-
-try:
-    __version__ = version("minimax-sdk")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
 
 __all__ = [
     "APIConnectionError",

@@ -51,6 +51,11 @@ _lock = threading.Lock()
 _attached = False
 
 
+def redacting_filter() -> logging.Filter:
+    """The filter itself, for a handler that should redact records of any logger (``MINIMAX_LOG``'s)."""
+    return _FILTER
+
+
 def register_secret(secret: Secret) -> None:
     """Keep ``secret`` out of the log records of the SDK, httpx and httpcore from now on."""
     global _attached

@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 from typing_extensions import Unpack
 
+from ._log_setup import configure_logging_from_env
 from ._secret import shown_url
 from ._tool_spec import ToolLike, function_definition
 from .agent._context import ContextPolicy
@@ -79,6 +80,7 @@ class _ClientBase:
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         **extra: Any,
     ) -> None:
+        configure_logging_from_env()
         given = None if backend is None or isinstance(backend, str) else backend
         self.settings = settings or load_settings(
             config_file,

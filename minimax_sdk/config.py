@@ -44,7 +44,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["DEFAULT_SAMPLING", "Settings", "check_sampling", "load_settings"]
+__all__ = ["DEFAULT_SAMPLING", "Settings", "check_sampling", "load_settings", "load_settings_with_sources"]
 
 logger = logging.getLogger("minimax_sdk")
 
@@ -168,6 +168,12 @@ class _Source:
     def error(self, key: str, problem: str) -> ConfigError:
         return ConfigError(f"{self.name(key)} {problem}", key=key, source=self.label)
 
+    def shown(self) -> str:
+        """For :func:`load_settings_with_sources`: ``argument``, ``environment variable X``, ``file PATH``."""
+        if self.in_file:
+            return f"file {self.label}"
+        return "argument" if self is _KWARGS else self.label
+
 
 _Layer = dict[str, tuple[Any, _Source]]
 _KWARGS = _Source("keyword argument")
@@ -186,6 +192,31 @@ def load_settings(
     >>> s.base_url, s.model, s.api_key
     ('http://127.0.0.1:30000/v1', 'MiniMaxAI/MiniMax-M2.1', None)
     """
+    return _resolve(config_file, environ, overrides)[0]
+
+
+def load_settings_with_sources(
+    config_file: str | Path | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> tuple[Settings, dict[str, str]]:
+    """The settings exactly as :func:`load_settings` resolves them, and where each value came from:
+    ``argument``, ``environment variable NAME``, ``file PATH`` or ``default``, by key (``backend``,
+    ``api_key``, ``timeout``, ...; ``sampling.temperature`` for each sampling parameter; ``extra_body`` and
+    option tables such as ``sglang`` when given). For ``minimax doctor``; it never shows a value.
+
+    >>> settings, sources = load_settings_with_sources(environ={"MINIMAX_TIMEOUT": "30"}, backend="openai",
+    ...                                                base_url="http://127.0.0.1:30000/v1")
+    >>> sources["backend"], sources["timeout"], sources["model"]
+    ('argument', 'environment variable MINIMAX_TIMEOUT', 'default')
+    """
+    return _resolve(config_file, environ, overrides)
+
+
+def _resolve(
+    config_file: str | Path | None, environ: Mapping[str, str] | None, overrides: Mapping[str, Any]
+) -> tuple[Settings, dict[str, str]]:
     env = os.environ if environ is None else environ
     try:
         return _load(config_file, env, overrides)
@@ -205,7 +236,9 @@ def _key_candidates(overrides: Mapping[str, Any], env: Mapping[str, str]) -> lis
     return [value for value in found if isinstance(value, str) and len(value) >= 8]
 
 
-def _load(config_file: str | Path | None, env: Mapping[str, str], overrides: Mapping[str, Any]) -> Settings:
+def _load(
+    config_file: str | Path | None, env: Mapping[str, str], overrides: Mapping[str, Any]
+) -> tuple[Settings, dict[str, str]]:
     tables = _table_keys()
     given, given_tables = _keyword_layer(overrides, tables)
     from_env = _environment_layer(env)
@@ -214,12 +247,15 @@ def _load(config_file: str | Path | None, env: Mapping[str, str], overrides: Map
     layers = (given, from_env, from_file)
     kind = _resolve_kind(layers)
     values: dict[str, Any] = {"backend": kind.name, "model": kind.default_model}
+    sources = dict.fromkeys(_PLAIN_KEYS, "default")
     for key in _PLAIN_KEYS:
         picked = _pick(key, layers)
-        if picked is not None and key not in ("backend", "api_key"):
-            values[key] = picked[0]
+        if picked is not None and key != "api_key":
+            sources[key] = picked[1].shown()
+            if key != "backend":
+                values[key] = picked[0]
     values["base_url"] = _resolve_base_url(kind, layers, path)
-    values["api_key"] = _resolve_api_key(kind, given, env, from_file)
+    values["api_key"], sources["api_key"] = _resolve_api_key(kind, given, env, from_file)
     values["sampling"] = _merge(DEFAULT_SAMPLING, file_tables.get("sampling"), given_tables.get("sampling"))
     values["extra_body"] = _merge(file_tables.get("extra_body"), given_tables.get("extra_body"))
     values["backend_options"] = {
@@ -227,7 +263,19 @@ def _load(config_file: str | Path | None, env: Mapping[str, str], overrides: Map
         for name in tables
         if name not in _TABLE_KEYS and (name in file_tables or name in given_tables)
     }
-    return Settings(**values, config_file=path)
+    for name in values["sampling"]:
+        sources[f"sampling.{name}"] = _table_source(name, "sampling", given_tables, file_tables, path)
+    for name in values["backend_options"].keys() | ({"extra_body"} if values["extra_body"] else set()):
+        sources[name] = "argument" if name in given_tables else f"file {path}"
+    return Settings(**values, config_file=path), sources
+
+
+def _table_source(
+    name: str, table: str, given: dict[str, dict[str, Any]], from_file: dict[str, dict[str, Any]], path: Path | None
+) -> str:
+    if name in given.get(table, {}):
+        return "argument"
+    return f"file {path}" if name in from_file.get(table, {}) else "default"
 
 
 # --- layers --------------------------------------------------------------------------------------------
@@ -361,7 +409,10 @@ def _resolve_base_url(kind: BackendKind, layers: tuple[_Layer, ...], path: Path 
     return kind.default_base_url.rstrip("/")
 
 
-def _resolve_api_key(kind: BackendKind, given: _Layer, env: Mapping[str, str], from_file: _Layer) -> Secret | None:
+def _resolve_api_key(
+    kind: BackendKind, given: _Layer, env: Mapping[str, str], from_file: _Layer
+) -> tuple[Secret | None, str]:
+    """The key and where it came from."""
     if "api_key" in from_file:
         logger.warning(
             "%s: API keys belong in the environment (%s), not in a file that may be shared or committed",
@@ -370,13 +421,13 @@ def _resolve_api_key(kind: BackendKind, given: _Layer, env: Mapping[str, str], f
         )
     if "api_key" in given:
         key = given["api_key"][0]
-        return key if isinstance(key, Secret) else Secret(key)
+        return (key if isinstance(key, Secret) else Secret(key)), "argument"
     for var in kind.api_key_env:
         value = env.get(var, "").strip()
         if value:
-            return Secret(value)
+            return Secret(value), f"environment variable {var}"
     if "api_key" in from_file:
-        return Secret(from_file["api_key"][0])
+        return Secret(from_file["api_key"][0]), from_file["api_key"][1].shown()
     if kind.api_key_required:
         checked = ", ".join(kind.api_key_env) or "none"
         raise ConfigError(
@@ -385,7 +436,7 @@ def _resolve_api_key(kind: BackendKind, given: _Layer, env: Mapping[str, str], f
             f"(environment variables checked: {checked})",
             key="api_key",
         )
-    return None
+    return None, "not set"
 
 
 def _merge(*layers: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -19,14 +19,15 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
 
 from .._log_redaction import register_secret
 from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
-from .._secret import Secret, redact
+from .._secret import REDACTED, Secret, redact
 from .._sse import ServerSentEvent, SSEDecoder
+from .._user_agent import user_agent
 from ..assembly import Assembler
 from ..config import Settings
 from ..errors import (
@@ -132,16 +133,19 @@ class _Pacing:
     """A stream's two clocks: the longest wait between events (``timeout``; keep-alive comments and stray bytes
     do not count as events) and the request's deadline."""
 
-    __slots__ = ("_last", "_prepared")
+    __slots__ = ("_last", "_prepared", "events")
 
     def __init__(self, prepared: _Prepared) -> None:
         self._prepared = prepared
         self._last = time.monotonic()
+        self.events = 0
+        """How many events arrived (for the log line at the stream's end)."""
 
     def checked(self, batch: list[ServerSentEvent]) -> list[ServerSentEvent]:
         now = time.monotonic()
         if batch:
             self._last = now
+            self.events += len(batch)
         elif now - self._last > self._prepared.event_timeout:
             timeout = self._prepared.event_timeout
             raise APITimeoutError(f"no stream event for {timeout:g} s (keep-alive comments do not count)")
@@ -164,7 +168,7 @@ class _Common:
         self.secrets: tuple[Secret, ...] = (settings.api_key,) if settings.api_key is not None else ()
         for secret in self.secrets:
             register_secret(secret)
-        headers = {"content-type": "application/json", "accept": "application/json"}
+        headers = {"content-type": "application/json", "accept": "application/json", "user-agent": user_agent()}
         if settings.api_key is not None:
             headers["authorization"] = f"Bearer {settings.api_key.get()}"
         self.headers = headers
@@ -181,6 +185,55 @@ class _Common:
             else f"base_url {shown_url_path(settings.base_url)} does not end in /v1, where OpenAI-compatible servers "
             "answer: try base_url=.../v1"
         )
+
+    # --- DEBUG lines on the minimax_sdk logger (MINIMAX_LOG=debug); keys are kept out by the redaction filter
+
+    def logged_url(self, prepared: _Prepared) -> str:
+        """The request's URL for a log line: no user info; query values masked (a key may ride in one)."""
+        query = urlencode(dict.fromkeys(prepared.params, REDACTED), safe="*") if prepared.params else ""
+        parts = urlsplit(shown_url_path(self.url))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+    def log_request(self, prepared: _Prepared, *, stream: bool) -> float:
+        """Log the request line; returns the time it was sent (``time.monotonic()``)."""
+        if _log.isEnabledFor(logging.DEBUG):
+            what = "stream" if stream else "chat"
+            _log.debug("request: POST %s (%s, %d bytes)", self.logged_url(prepared), what, len(prepared.payload))
+        return time.monotonic()
+
+    def log_response(self, prepared: _Prepared, resp: httpx.Response, started: float, *, stream: bool) -> None:
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "response: POST %s -> %d in %d ms (request id %s)%s",
+                self.logged_url(prepared),
+                resp.status_code,
+                _elapsed_ms(started),
+                request_id_from_headers(resp.headers) or "none",
+                ", streaming" if stream and not (resp.status_code >= 400 or is_json(resp.headers)) else "",
+            )
+
+    def log_failure(self, prepared: _Prepared, started: float, error: APIError) -> None:
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "no response: POST %s after %d ms: %s: %s",
+                self.logged_url(prepared),
+                _elapsed_ms(started),
+                type(error).__name__,
+                error,
+            )
+
+    def log_stream_end(
+        self, prepared: _Prepared, started: float, pacing: _Pacing, request_id: str | None, how: str
+    ) -> None:
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug(
+                "stream %s: POST %s after %d ms, %d events (request id %s)",
+                how,
+                self.logged_url(prepared),
+                _elapsed_ms(started),
+                pacing.events,
+                request_id or "none",
+            )
 
     def assembler(self, request: ChatRequest, *, stream: bool) -> Assembler:
         return Assembler(request.tools, raw_mode=self.dialect.raw_mode, dialect=self.dialect.name, stream=stream)
@@ -300,6 +353,7 @@ class HttpBackend(_Common, Backend):
     def _post(self, prepared: _Prepared) -> ChatResponse:
         prepared.check_deadline()
         request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        started = self.log_request(prepared, stream=False)
         try:
             resp = self._client.send(request, stream=True)
             try:
@@ -309,7 +363,9 @@ class HttpBackend(_Common, Backend):
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
+            self.log_response(prepared, resp, started, stream=False)
             return self.response(resp, content, prepared.request)
+        self.log_failure(prepared, started, failure)
         raise failure  # outside the except block: no context holding the httpx request (and its key)
 
     def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
@@ -344,28 +400,44 @@ class HttpBackend(_Common, Backend):
 
     def _stream_once(self, prepared: _Prepared, reader: ChunkReader) -> Iterator[StreamEvent]:
         request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        started = self.log_request(prepared, stream=True)
         try:
             resp = self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
             try:
-                yield from self._read(resp, reader, prepared)
+                yield from self._read(resp, reader, prepared, started)
                 return
             finally:
                 resp.close()
+        self.log_failure(prepared, started, failure)
         raise failure
 
-    def _read(self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared) -> Iterator[StreamEvent]:
+    def _read(
+        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
+    ) -> Iterator[StreamEvent]:
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
+        self.log_response(prepared, resp, started, stream=True)
+        pacing = _Pacing(prepared)
+        whole = resp.status_code >= 400 or is_json(resp.headers)
+        try:
+            yield from self._read_events(resp, reader, prepared, pacing, whole=whole)
+        finally:
+            if not whole:
+                self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
+
+    def _read_events(
+        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
+    ) -> Iterator[StreamEvent]:
+        request_id = reader.assembler.request_id
         failure: APIError | None = None
         try:
-            if resp.status_code >= 400 or is_json(resp.headers):
+            if whole:
                 yield from self.whole_answer(resp, self._body(resp, prepared), reader)
                 return
             decoder = SSEDecoder()
-            pacing = _Pacing(prepared)
             chunks = resp.iter_bytes()
             for chunk in chunks:
                 yield from self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers)
@@ -399,6 +471,7 @@ class AsyncHttpBackend(_Common, AsyncBackend):
     async def _post(self, prepared: _Prepared) -> ChatResponse:
         prepared.check_deadline()
         request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        started = self.log_request(prepared, stream=False)
         try:
             resp = await self._client.send(request, stream=True)
             try:
@@ -408,7 +481,9 @@ class AsyncHttpBackend(_Common, AsyncBackend):
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
+            self.log_response(prepared, resp, started, stream=False)
             return self.response(resp, content, prepared.request)
+        self.log_failure(prepared, started, failure)
         raise failure  # outside the except block: no context holding the httpx request (and its key)
 
     async def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
@@ -446,32 +521,48 @@ class AsyncHttpBackend(_Common, AsyncBackend):
 
     async def _stream_once(self, prepared: _Prepared, reader: ChunkReader) -> AsyncGenerator[StreamEvent, None]:
         request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        started = self.log_request(prepared, stream=True)
         try:
             resp = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             failure = self.transport_error(exc)
         else:
             try:
-                async for event in self._read(resp, reader, prepared):
+                async for event in self._read(resp, reader, prepared, started):
                     yield event
                 return
             finally:
                 await resp.aclose()
+        self.log_failure(prepared, started, failure)
         raise failure
 
     async def _read(
-        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared
+        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
     ) -> AsyncGenerator[StreamEvent, None]:
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
+        self.log_response(prepared, resp, started, stream=True)
+        pacing = _Pacing(prepared)
+        whole = resp.status_code >= 400 or is_json(resp.headers)
+        try:
+            async with contextlib.aclosing(self._read_events(resp, reader, prepared, pacing, whole=whole)) as events:
+                async for event in events:
+                    yield event
+        finally:
+            if not whole:
+                self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
+
+    async def _read_events(
+        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
+    ) -> AsyncGenerator[StreamEvent, None]:
+        request_id = reader.assembler.request_id
         failure: APIError | None = None
         try:
-            if resp.status_code >= 400 or is_json(resp.headers):
+            if whole:
                 for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
                     yield event
                 return
             decoder = SSEDecoder()
-            pacing = _Pacing(prepared)
             chunks = resp.aiter_bytes()
             async for chunk in chunks:
                 for event in self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers):
@@ -490,3 +581,13 @@ class AsyncHttpBackend(_Common, AsyncBackend):
         except APIError as exc:
             failure = exc
         raise self.stream_failure(reader, failure, request_id)
+
+
+def _elapsed_ms(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)
+
+
+def _how_it_ended(reader: ChunkReader) -> str:
+    """For the stream's last log line: ``ended`` ([DONE] or its equivalent), else ``stopped`` (it broke, or
+    the caller stopped reading)."""
+    return "ended" if reader.assembler.done else "stopped"
