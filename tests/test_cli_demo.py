@@ -117,3 +117,11 @@ def test_file_tools_search_and_read_inside_the_folder_only(tmp_path: Path) -> No
     assert outside.is_error
     assert "outside the folder" in outside.text
     assert tools["calculate"].invoke({"expression": "6*7"}).text == "42"
+
+
+@pytest.mark.parametrize("expression", ["((10**999)**999)**999", "(10**999)**999", " * ".join(["10**999"] * 11)])
+def test_the_calculator_refuses_numbers_too_large_to_compute_quickly(expression: str) -> None:
+    from minimax_sdk.cli._demo_tools import evaluate
+
+    with pytest.raises(ValueError, match="more than 10000 digits"):
+        evaluate(expression)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..tools import Tool, tool
 
 MAX_POWER = 1000
+MAX_DIGITS = 10_000
 MAX_MATCHES = 20
 MAX_READ_CHARS = 20_000
 MAX_FILE_BYTES = 1_000_000
@@ -41,6 +42,11 @@ def evaluate(expression: str) -> float:
     return _value(tree.body)
 
 
+def _digits(value: float) -> float:
+    """About how many decimal digits an integer has, without printing it (floats overflow to inf themselves)."""
+    return int(value).bit_length() * 0.30103 if isinstance(value, int) else 0.0
+
+
 def _value(node: ast.expr) -> float:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
@@ -48,6 +54,14 @@ def _value(node: ast.expr) -> float:
         left, right = _value(node.left), _value(node.right)
         if isinstance(node.op, ast.Pow) and abs(right) > MAX_POWER:
             raise ValueError(f"exponent too large (at most {MAX_POWER})")
+        if isinstance(node.op, ast.Pow):
+            size = _digits(left) * abs(right)
+        elif isinstance(node.op, ast.Mult):
+            size = _digits(left) + _digits(right)
+        else:
+            size = 0
+        if size > MAX_DIGITS:
+            raise ValueError(f"the result would have more than {MAX_DIGITS} digits")
         try:
             return _BINARY[type(node.op)](left, right)
         except ZeroDivisionError:
