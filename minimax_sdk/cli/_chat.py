@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..agent import RunDoneEvent
-from ._common import UsageError
+from ._common import UsageError, add_backend_options
 from ._display import RunDisplay, SentRequests, usage_line
 from ._failures import report_failure
 from ._tool_files import load_tools
@@ -150,10 +150,7 @@ def register(commands: Any) -> None:
     chat.add_argument("question", nargs="*", metavar="QUESTION", help="ask this and exit (default: a prompt)")
     chat.add_argument("--hide-reasoning", action="store_true", help="do not show the model's reasoning")
     chat.add_argument("--tools", metavar="PATH.py", help="tool functions: a file's @tool ones, or all public")
-    chat.add_argument("--backend", help="the backend kind (default: the configured one)")
-    chat.add_argument("--model", help="the model id")
-    chat.add_argument("--base-url", help="the server's URL, up to and including /v1")
-    chat.add_argument("--config", metavar="FILE", help="the settings file (default: $MINIMAX_CONFIG, ./minimax.toml)")
+    add_backend_options(chat)
     chat.add_argument("--json", action="store_true", help="one JSON object per exchange (reasoning, content, ...)")
     chat.add_argument("--debug", action="store_true", help="show the traceback of an error")
     chat.set_defaults(handler=run)

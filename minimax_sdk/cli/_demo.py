@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from ._common import UsageError
+from ._common import UsageError, add_backend_options
 from ._display import RunDisplay, SentRequests
 from ._failures import report_failure
 
@@ -141,10 +141,7 @@ def register(commands: Any) -> None:
     demo.add_argument("--replay", action="store_true", help="the scripted replay even when a key is set")
     demo.add_argument("--folder", help="the folder the file tools search (live model; default: bundled notes)")
     demo.add_argument("--question", help="what to ask (live model)")
-    demo.add_argument("--backend", help="the backend kind (default: the configured one)")
-    demo.add_argument("--model", help="the model id")
-    demo.add_argument("--base-url", help="the server's URL, up to and including /v1")
-    demo.add_argument("--config", metavar="FILE", help="the settings file (default: $MINIMAX_CONFIG, ./minimax.toml)")
+    add_backend_options(demo)
     demo.add_argument("--chunk-delay", type=float, default=0.01, help=argparse.SUPPRESS)
     demo.add_argument("--debug", action="store_true", help="show the traceback of an error")
     demo.set_defaults(handler=run)

@@ -14,6 +14,7 @@ from .._secret import REDACTED, shown_url
 from .._version import __version__
 from ..config import Settings, load_settings_with_sources
 from ..errors import ConfigError
+from ._common import add_backend_options
 from ._doctor_checks import Check, chat_checks, model_info_check, models_check
 
 __all__ = ["register", "run"]
@@ -116,8 +117,5 @@ def register(commands: Any) -> None:
         "comes back in the channel the backend expects. Each problem is one line with its fix; exit status 1 "
         "when there is one.",
     )
-    doctor.add_argument("--config", metavar="FILE", help="the settings file (default: $MINIMAX_CONFIG, ./minimax.toml)")
-    doctor.add_argument("--backend", help="override the backend (minimax, minimax-inline, nvidia, openai, sglang)")
-    doctor.add_argument("--base-url", help="override base_url")
-    doctor.add_argument("--model", help="override the model id")
+    add_backend_options(doctor)
     doctor.set_defaults(handler=run)

@@ -7,7 +7,7 @@ import signal
 import sys
 from typing import Any, TextIO
 
-from ._common import UsageError
+from ._common import UsageError, add_config_option
 
 
 def run(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
@@ -75,7 +75,7 @@ def register(commands: Any) -> None:
         description="Start SGLang for MiniMax-M2.1 as backend='sglang' would, show its progress until it is "
         "ready, print its base URL, and stop it cleanly on Ctrl-C or SIGTERM.",
     )
-    serve.add_argument("--config", metavar="FILE", help="the settings file (default: $MINIMAX_CONFIG, ./minimax.toml)")
+    add_config_option(serve)
     serve.add_argument("--model-path", help="override sglang.model_path")
     serve.add_argument("--tp", type=int, help="override sglang.tp")
     serve.add_argument("--host", help="override sglang.host")
