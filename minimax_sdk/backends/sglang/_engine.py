@@ -45,6 +45,8 @@ is still thinking)."""
 _UNSUPPORTED = ("tool_choice", "parallel_tool_calls", "response_format")
 _RENAMED = {"max_tokens": "max_new_tokens", "max_completion_tokens": "max_new_tokens", "seed": "sampling_seed"}
 _CLOSED: dict[str, Any] = {"closed": True}
+_EXIT_WAIT_S = 10.0
+"""A safety net for reading a failed child's last lines: it has closed its output and is exiting."""
 
 
 def engine_sampling(request: ChatRequest, defaults: Mapping[str, Any]) -> dict[str, Any]:
@@ -218,7 +220,13 @@ class EngineBackend(Backend, AsyncBackend):
                 )
 
     def _error(self, cls: type[BackendStartupError] | type[BackendCrashedError], what: str) -> Any:
+        """The error for a child that failed, with the last lines it wrote: once it has exited, everything it
+        wrote is read from the pipe before the tail is taken."""
         child = self._child
+        if child is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.popen.wait(_EXIT_WAIT_S)  # its output ended: it is exiting
+            child.capture.catch_up(_EXIT_WAIT_S)
         tail = child.capture.tail(40) if child is not None else ""
         returncode = child.popen.poll() if child is not None else None
         return cls(
