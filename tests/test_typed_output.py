@@ -417,3 +417,38 @@ def test_output_is_typed_as_the_output_type() -> None:
     target = root / "tests" / "typing" / "typed_output_types.py"
     stdout, stderr, status = api.run(["--config-file", str(root / "pyproject.toml"), str(target)])
     assert status == 0, stdout + stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"x": 1, "y": 2}', Point(1, 2)),
+        ('Two fences:\n```json\n{"x": 0, "y": 0}\n```\nthen\n```\n{"x": 1, "y": 2}\n```', Point(1, 2)),
+        ('I compared {"x": 9} with the plan; the answer is {"x": 1, "y": 2}. Done.', Point(1, 2)),
+    ],
+    ids=["whole", "last-fence", "last-object"],
+)
+def test_where_a_text_answer_is_read(text: str, expected: Point) -> None:
+    from minimax_sdk.agent._output import output_tool, read_text_answer
+
+    assert read_text_answer(output_tool(Point), text) == (True, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("null", "`$`: expected object, got null"),
+        ('"{\\"x\\": 1, \\"y\\": 2}"', "`$`: expected object, got string"),  # JSON text inside a string: not read
+        ('{"x": 1}', "`$.y`: missing required argument"),
+        ("[" * 5000 + "]" * 5000, "not a final answer"),
+        ('{"a": ' * 200 + "1" + "}" * 200, "not a final answer"),  # nested past the SDK's depth bound
+        ("No JSON at all.", "Call the `final_answer` tool with your answer"),
+    ],
+    ids=["null", "string", "missing", "deep-array", "deep-object", "prose"],
+)
+def test_text_that_holds_no_valid_answer_gets_a_message(text: str, problem: str) -> None:
+    from minimax_sdk.agent._output import output_tool, read_text_answer
+
+    valid, message = read_text_answer(output_tool(Point), text)
+    assert not valid
+    assert problem in message

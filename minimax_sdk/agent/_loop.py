@@ -227,7 +227,10 @@ class Loop:
             self.transcript.append(ToolMessage(item.call.id, _with_warnings(result.text, item.call), item.call.name))
             name = item.call.name
             if self.output is not None and name == self.output.name:
-                self._typed_answer(result.is_error, result.value, result.text)
+                if result.is_error:
+                    self._reject(result.text)
+                else:
+                    self._accept(result.value)
                 continue
             self.failures[name] = self.failures.get(name, 0) + 1 if result.is_error else 0
             if self.failures[name] > self.limits.max_tool_retries and over is None:
@@ -246,19 +249,19 @@ class Loop:
         last = self.transcript[-1]
         valid, found = read_text_answer(self.output, last.content if isinstance(last, AssistantMessage) else "")
         if valid:
-            self.answer = (found,)
+            self._accept(found)
             return "completed", ""
-        self._typed_answer(True, None, found)
+        self._reject(found)
         stop = self._output_limit()
         if stop is None:
             self.transcript.append(UserMessage(found))  # what to fix, for the next turn
         return stop
 
-    def _typed_answer(self, invalid: bool, value: Any, problems: str) -> None:
-        if not invalid:
-            if self.answer is None:  # the first valid answer of a turn is the one
-                self.answer = (value,)
-            return
+    def _accept(self, value: Any) -> None:
+        if self.answer is None:  # the first valid answer of a turn is the one
+            self.answer = (value,)
+
+    def _reject(self, problems: str) -> None:
         self.output_failures += 1
         self.last_problems = problems
 
@@ -270,7 +273,7 @@ class Loop:
             f"{self.output_failures} answers did not fit the output type; the last: {self.last_problems}",
         )
 
-    def result(self, reason: StopReason, detail: str) -> RunResult:
+    def result(self, reason: StopReason, detail: str) -> RunResult[Any]:
         last = next((m for m in reversed(self.transcript) if isinstance(m, AssistantMessage)), None)
         return RunResult(
             messages=self.transcript,

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._json_types import json_type
 from .._safe_json import MAX_DEPTH, UnreadableJSON, loads, nested_deeper_than
-from ..errors import ToolArgumentsError
+from ..errors import ArgumentProblem, ToolArgumentsError
 from ..tools import Tool
 from ..tools._schema import is_model_type, model_binding
 
@@ -35,6 +36,7 @@ _INSTRUCTION = (
 )
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n(.*?)```", re.DOTALL)
 _NOT_FOUND = object()
+_MAX_LISTED = 10
 
 
 def _returned(value: Any) -> Any:
@@ -112,10 +114,6 @@ def json_in_text(text: str) -> Any:
     return _last_object(text)
 
 
-def _problems_text(exc: ToolArgumentsError) -> str:
-    return "\n".join(f"- {p}" for p in exc.problems[:10])
-
-
 def read_text_answer(tool: Tool, text: str) -> tuple[bool, Any]:
     """``(True, value)`` for a text answer that holds a valid answer, else ``(False, message)``: what to tell
     the model so that it answers again."""
@@ -125,11 +123,19 @@ def read_text_answer(tool: Tool, text: str) -> tuple[bool, Any]:
             f"Your reply is not a final answer in the required form. Call the `{tool.name}` tool with your "
             "answer as its arguments."
         )
+    if not isinstance(data, dict):  # validate() would read null as no arguments, and a string as JSON text
+        kind = json_type(data)
+        return False, _correction([ArgumentProblem("$", "object", kind, f"expected object, got {kind}")], tool.name)
     try:
         return True, tool.validate(data)
     except ToolArgumentsError as exc:
-        return False, (
-            "Your answer does not match the required output:\n"
-            f"{_problems_text(exc)}\n"
-            f"Call the `{tool.name}` tool with the corrected answer as its arguments."
-        )
+        return False, _correction(exc.problems, tool.name)
+
+
+def _correction(problems: Sequence[ArgumentProblem], tool_name: str) -> str:
+    listed = "\n".join(f"- {p}" for p in problems[:_MAX_LISTED])
+    more = f"\n- … and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
+    return (
+        f"Your answer does not match the required output:\n{listed}{more}\n"
+        f"Call the `{tool_name}` tool with the corrected answer as its arguments."
+    )
