@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, overload
 
 import httpx
 from typing_extensions import Unpack
@@ -29,8 +29,9 @@ from ._secret import shown_url
 from ._tool_spec import ToolLike, function_definition
 from .agent._context import ContextPolicy
 from .agent._loop import Limits, Loop, as_runnable_tools
+from .agent._output import OutputType, output_tool
 from .agent._runner import adrive, drive
-from .agent._types import RunDoneEvent, RunEvent, RunHooks, RunResult
+from .agent._types import OutputT, RunDoneEvent, RunEvent, RunHooks, RunResult
 from .backends.base import AsyncBackend, Backend, ChatParams, ChatRequest, split_params
 from .config import Settings, load_settings
 from .messages import ChatResponse, DoneEvent, Message, MessageLike, StreamEvent, to_messages
@@ -53,6 +54,18 @@ def _as_tools(tools: Iterable[ToolInput] | None) -> tuple[Mapping[str, Any], ...
             t = Tool.from_function(t)
         out.append(function_definition(t))
     return tuple(out)
+
+
+def _new_loop(
+    messages: Iterable[MessageLike],
+    tools: Iterable[Any],
+    output_type: OutputType | None,
+    limits: Limits | None,
+    policy: ContextPolicy | None,
+    hooks: RunHooks | None,
+) -> Loop:
+    output = output_tool(output_type) if output_type is not None else None
+    return Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks, output=output)
 
 
 class _ClientBase:
@@ -238,23 +251,69 @@ class MiniMax(_ClientBase):
         """A streamed response: iterate the events, then read ``.response``. ``params`` as for :meth:`chat`."""
         return ChatStream(self._backend.stream(self._request(messages, tools, params, "stream")))
 
+    @overload
     def run(
         self,
         messages: Iterable[MessageLike],
         *,
-        tools: Iterable[Any],
+        tools: Iterable[Any] = ...,
+        output_type: None = None,
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[None]: ...
+
+    @overload
+    def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = ...,
+        output_type: type[OutputT],
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[OutputT]: ...
+
+    @overload
+    def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = ...,
+        output_type: Mapping[str, Any],
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[dict[str, Any]]: ...
+
+    def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = (),
+        output_type: OutputType | None = None,
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
         **params: Unpack[ChatParams],
-    ) -> RunResult:
+    ) -> RunResult[Any]:
         """Run the agent loop until the model answers without tool calls or a limit is hit.
 
         ``tools``: ``Tool`` objects, plain functions, or tool dicts with a ``"callable"``. Invalid calls and
         tools that raise are answered with error results the model can act on; limits end the run with a
         ``stop_reason``, not an exception. ``context_policy`` defaults to :class:`KeepFirstAndLast`.
+
+        ``output_type`` (a pydantic model, a dataclass or a TypedDict class, or an object JSON Schema): the
+        model answers through a ``final_answer`` tool (or with JSON text); ``result.output`` is the validated
+        answer. An answer that does not validate goes back with its problems, at most
+        ``Limits.max_output_retries`` times, then ``stop_reason`` is ``output_retry_limit``.
         """
-        for event in self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=False):
+        events = self._run_events(messages, tools, output_type, limits, context_policy, hooks, params, streaming=False)
+        for event in events:
             if isinstance(event, RunDoneEvent):
                 return event.result
         raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
@@ -263,19 +322,21 @@ class MiniMax(_ClientBase):
         self,
         messages: Iterable[MessageLike],
         *,
-        tools: Iterable[Any],
+        tools: Iterable[Any] = (),
+        output_type: OutputType | None = None,
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
         **params: Unpack[ChatParams],
     ) -> Iterator[RunEvent]:
         """:meth:`run` as events: each turn's stream events, tool start/end events, then a RunDoneEvent."""
-        return self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=True)
+        return self._run_events(messages, tools, output_type, limits, context_policy, hooks, params, streaming=True)
 
     def _run_events(
         self,
         messages: Iterable[MessageLike],
         tools: Iterable[Any],
+        output_type: OutputType | None,
         limits: Limits | None,
         policy: ContextPolicy | None,
         hooks: RunHooks | None,
@@ -284,7 +345,7 @@ class MiniMax(_ClientBase):
         streaming: bool,
     ) -> Iterator[RunEvent]:
         split_params(params, "run")  # an unknown keyword fails here, before the first turn
-        loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
+        loop = _new_loop(messages, tools, output_type, limits, policy, hooks)
 
         def call_model(sent: list[Message]) -> Generator[StreamEvent, None, ChatResponse]:
             if not streaming:
@@ -332,18 +393,59 @@ class AsyncMiniMax(_ClientBase):
         """A streamed response (an async iterator); ``params`` as for :meth:`MiniMax.chat`."""
         return AsyncChatStream(self._backend.astream(self._request(messages, tools, params, "stream")))
 
+    @overload
     async def run(
         self,
         messages: Iterable[MessageLike],
         *,
-        tools: Iterable[Any],
+        tools: Iterable[Any] = ...,
+        output_type: None = None,
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[None]: ...
+
+    @overload
+    async def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = ...,
+        output_type: type[OutputT],
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[OutputT]: ...
+
+    @overload
+    async def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = ...,
+        output_type: Mapping[str, Any],
+        limits: Limits | None = ...,
+        context_policy: ContextPolicy | None = ...,
+        hooks: RunHooks | None = ...,
+        **params: Unpack[ChatParams],
+    ) -> RunResult[dict[str, Any]]: ...
+
+    async def run(
+        self,
+        messages: Iterable[MessageLike],
+        *,
+        tools: Iterable[Any] = (),
+        output_type: OutputType | None = None,
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
         **params: Unpack[ChatParams],
-    ) -> RunResult:
+    ) -> RunResult[Any]:
         """The async agent loop; see :meth:`MiniMax.run`. Async tools run on the event loop, sync ones in threads."""
-        async for event in self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=False):
+        events = self._run_events(messages, tools, output_type, limits, context_policy, hooks, params, streaming=False)
+        async for event in events:
             if isinstance(event, RunDoneEvent):
                 return event.result
         raise AssertionError("unreachable: a run always ends with a RunDoneEvent")
@@ -352,19 +454,21 @@ class AsyncMiniMax(_ClientBase):
         self,
         messages: Iterable[MessageLike],
         *,
-        tools: Iterable[Any],
+        tools: Iterable[Any] = (),
+        output_type: OutputType | None = None,
         limits: Limits | None = None,
         context_policy: ContextPolicy | None = None,
         hooks: RunHooks | None = None,
         **params: Unpack[ChatParams],
     ) -> AsyncIterator[RunEvent]:
         """:meth:`run` as events (an async iterator)."""
-        return self._run_events(messages, tools, limits, context_policy, hooks, params, streaming=True)
+        return self._run_events(messages, tools, output_type, limits, context_policy, hooks, params, streaming=True)
 
     def _run_events(
         self,
         messages: Iterable[MessageLike],
         tools: Iterable[Any],
+        output_type: OutputType | None,
         limits: Limits | None,
         policy: ContextPolicy | None,
         hooks: RunHooks | None,
@@ -373,7 +477,7 @@ class AsyncMiniMax(_ClientBase):
         streaming: bool,
     ) -> AsyncIterator[RunEvent]:
         split_params(params, "run")  # an unknown keyword fails here, before the first turn
-        loop = Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks)
+        loop = _new_loop(messages, tools, output_type, limits, policy, hooks)
 
         async def call_model(sent: list[Message]) -> AsyncIterator[StreamEvent]:
             if streaming:

@@ -26,6 +26,11 @@ EXPECTED: dict[str, list[str]] = {
     "tools.py": ["-> add({'a': 1234.5, 'b': 8765.5}) = 10000.0", "answer: 1234.5 + 8765.5 = 10000."],
     "streaming.py": ["[thinking] A haiku", "[answer] Tokens drift like snow", "finish: stop"],
     "langgraph_agent.py": ["[call get_weather]", "[tool get_local_time] Paris: 11:40.", "lunch is close"],
+    "typed_output.py": [
+        "<- sent back: - `$.days[0].place.country`: expected string of at most 2 characters",
+        "stop: completed, turns: 3",
+        "day 2: Lyon (FR): Fourvière hill.",
+    ],
     "local_sglang.py": ["-m sglang.launch_server --model-path", "--reasoning-parser", "answer: Hello from a"],
 }
 

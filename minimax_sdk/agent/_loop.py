@@ -12,10 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._tool_spec import ToolLike, function_definition
-from ..messages import AssistantMessage, ChatResponse, Message, MessageLike, ToolMessage, Usage, to_messages
+from ..messages import (
+    AssistantMessage,
+    ChatResponse,
+    Message,
+    MessageLike,
+    ToolMessage,
+    Usage,
+    UserMessage,
+    to_messages,
+)
 from ..parsing import Block, InvalidToolCall, ToolCall
 from ..tools import Tool, ToolResult
 from ._context import ContextPolicy, KeepFirstAndLast
+from ._output import read_text_answer
 from ._types import RunHooks, RunResult, StopReason
 
 
@@ -25,17 +35,19 @@ def _monotonic() -> float:
 
 @dataclass(frozen=True)
 class Limits:
-    """When a run stops: model calls, tool calls, seconds, and failed calls in a row per tool."""
+    """When a run stops: model calls, tool calls, seconds, failed calls in a row per tool, and typed answers
+    that did not validate (``output_type``: ``max_output_retries`` corrections, then ``output_retry_limit``)."""
 
     max_turns: int = 50
     max_tool_calls: int = 500
     time_budget: float | None = None
     max_tool_retries: int = 3
     concurrency: int = 8
+    max_output_retries: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("max_turns", "max_tool_calls", "max_tool_retries", "concurrency"):
-            if getattr(self, name) < (0 if name == "max_tool_retries" else 1):
+        for name in ("max_turns", "max_tool_calls", "max_tool_retries", "concurrency", "max_output_retries"):
+            if getattr(self, name) < (0 if name.endswith("_retries") else 1):
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
         if self.time_budget is not None and self.time_budget <= 0:
             raise ValueError(f"time_budget must be positive seconds, got {self.time_budget}")
@@ -133,7 +145,20 @@ class Loop:
         policy: ContextPolicy | None,
         hooks: RunHooks | None,
         clock: Callable[[], float] | None = None,
+        output: Tool | None = None,
     ) -> None:
+        """``output``: the answer tool of ``run(..., output_type=...)`` (see ``_output``), offered last."""
+        if output is not None:
+            if any(t.name == output.name for t in tools):
+                raise ValueError(
+                    f"a tool is named `{output.name}`, the name of the tool that gives the typed answer "
+                    "(output_type); rename that tool"
+                )
+            tools = [*tools, output]
+        self.output = output
+        self.answer: tuple[Any] | None = None  # the valid typed answer, once given
+        self.output_failures = 0
+        self.last_problems = ""
         self.transcript: list[Message] = to_messages(messages)
         self.tools = {t.name: t for t in tools}
         # what the model is shown (and the context policy measures): the definitions, built once for the run
@@ -201,14 +226,54 @@ class Loop:
         for item, result in zip(planned, results, strict=True):
             self.transcript.append(ToolMessage(item.call.id, _with_warnings(result.text, item.call), item.call.name))
             name = item.call.name
+            if self.output is not None and name == self.output.name:
+                if result.is_error:
+                    self._reject(result.text)
+                else:
+                    self._accept(result.value)
+                continue
             self.failures[name] = self.failures.get(name, 0) + 1 if result.is_error else 0
             if self.failures[name] > self.limits.max_tool_retries and over is None:
                 over = name
+        if self.answer is not None:
+            return "completed", ""
         if over is not None:
             return "tool_retry_limit", f"calls to `{over}` failed {self.failures[over]} times in a row"
-        return None
+        return self._output_limit()
 
-    def result(self, reason: StopReason, detail: str) -> RunResult:
+    def answered(self) -> tuple[StopReason, str] | None:
+        """The model answered without a tool call: the run is complete, unless a typed answer is wanted and
+        the text holds no valid one; then the problems go back as a user message (None: go on)."""
+        if self.output is None:
+            return "completed", ""
+        last = self.transcript[-1]
+        valid, found = read_text_answer(self.output, last.content if isinstance(last, AssistantMessage) else "")
+        if valid:
+            self._accept(found)
+            return "completed", ""
+        self._reject(found)
+        stop = self._output_limit()
+        if stop is None:
+            self.transcript.append(UserMessage(found))  # what to fix, for the next turn
+        return stop
+
+    def _accept(self, value: Any) -> None:
+        if self.answer is None:  # the first valid answer of a turn is the one
+            self.answer = (value,)
+
+    def _reject(self, problems: str) -> None:
+        self.output_failures += 1
+        self.last_problems = problems
+
+    def _output_limit(self) -> tuple[StopReason, str] | None:
+        if self.answer is not None or self.output_failures <= self.limits.max_output_retries:
+            return None
+        return (
+            "output_retry_limit",
+            f"{self.output_failures} answers did not fit the output type; the last: {self.last_problems}",
+        )
+
+    def result(self, reason: StopReason, detail: str) -> RunResult[Any]:
         last = next((m for m in reversed(self.transcript) if isinstance(m, AssistantMessage)), None)
         return RunResult(
             messages=self.transcript,
@@ -218,4 +283,5 @@ class Loop:
             turns=self.turns,
             tool_calls=self.calls,
             detail=detail,
+            output=self.answer[0] if self.answer is not None else None,
         )

@@ -94,8 +94,8 @@ def _drive_turns(loop: Loop, call_model: CallModel, pool: _Pool) -> Iterator[Run
         response = yield from call_model(loop.to_send())
         planned = loop.accept(response)
         if planned is None:
-            stop = ("completed", "")
-            break
+            stop = loop.answered()  # completed, or a typed answer to correct (None: go on)
+            continue
         stop = loop.before_tools(planned)
         if stop is not None:
             break
@@ -163,8 +163,8 @@ async def adrive(loop: Loop, call_model: AsyncCallModel) -> AsyncIterator[RunEve
         assert response is not None, "the model call ended without a response"
         planned = loop.accept(response)
         if planned is None:
-            stop = ("completed", "")
-            break
+            stop = loop.answered()  # completed, or a typed answer to correct (None: go on)
+            continue
         stop = loop.before_tools(planned)
         if stop is not None:
             break

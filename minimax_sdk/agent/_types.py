@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Generic, Literal, TypeAlias
+
+from typing_extensions import TypeVar
 
 from ..messages import ChatResponse, Message, StreamEvent, Usage
 from ..parsing import ToolCall
 from ..tools import ToolResult
 
-StopReason: TypeAlias = Literal["completed", "max_turns", "max_tool_calls", "time_budget", "tool_retry_limit"]
-"""Why a run ended: the model answered without tool calls (``completed``), or a limit was reached."""
+StopReason: TypeAlias = Literal[
+    "completed", "max_turns", "max_tool_calls", "time_budget", "tool_retry_limit", "output_retry_limit"
+]
+"""Why a run ended: the model answered (``completed``; with an ``output_type``, with a valid answer), or a
+limit was reached (``output_retry_limit``: more invalid typed answers than ``Limits.max_output_retries``)."""
+
+OutputT = TypeVar("OutputT", default=Any)
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """The outcome of :meth:`MiniMax.run`: the whole transcript, the last answer, usage summed over turns."""
+class RunResult(Generic[OutputT]):
+    """The outcome of :meth:`MiniMax.run`: the whole transcript, the last answer, usage summed over turns.
+
+    With ``output_type``, ``output`` is the validated answer (an instance of the type; the dict for a JSON
+    Schema), or ``None`` when the run ended without one (see ``stop_reason``). Without it, ``None``.
+    """
 
     messages: list[Message]
     final_answer: str
@@ -24,7 +35,9 @@ class RunResult:
     turns: int
     tool_calls: int
     detail: str = ""
-    """For a limit: which one and its value, in words."""
+    """For a limit: which one and its value, in words (for ``output_retry_limit``, the last problems)."""
+    output: OutputT | None = None
+    """The typed final answer (``run(..., output_type=...)``), or ``None``."""
 
 
 @dataclass(slots=True)
@@ -59,7 +72,7 @@ class ToolEndEvent:
 class RunDoneEvent:
     """The run ended; ``result`` is what :meth:`MiniMax.run` returns."""
 
-    result: RunResult
+    result: RunResult[Any]
     type: Literal["run_done"] = "run_done"
 
 
