@@ -131,7 +131,7 @@ class ClientTracer:
             if name is not None and value is not None:
                 attributes[name] = [value] if key == "stop" and isinstance(value, str) else value
         span = tracer.start_span(f"chat {request.model}", kind=SpanKind.CLIENT, attributes=attributes)
-        if self.config.content_captured() and span.is_recording():
+        if span.is_recording() and self.config.content_captured():
             span.set_attribute("gen_ai.input.messages", _messages_json(request.messages))
             if request.tools:
                 span.set_attribute("gen_ai.tool.definitions", _json([dict(t) for t in request.tools]))
@@ -180,6 +180,9 @@ class ClientTracer:
         from opentelemetry import trace
 
         span = self._start_chat(tracer, request)
+        if not span.is_recording():  # no SDK, or sampled out
+            span.end()
+            return send(request)
         try:
             with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
                 response = send(request)
@@ -197,6 +200,9 @@ class ClientTracer:
         from opentelemetry import trace
 
         span = self._start_chat(tracer, request)
+        if not span.is_recording():  # no SDK, or sampled out
+            span.end()
+            return await send(request)
         try:
             with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
                 response = await send(request)
@@ -240,7 +246,7 @@ class ClientTracer:
             "gen_ai.request.model": model,
         }
         span = tracer.start_span("invoke_agent", kind=SpanKind.INTERNAL, attributes=attributes)
-        if self.config.content_captured() and span.is_recording():
+        if span.is_recording() and self.config.content_captured():
             span.set_attribute("gen_ai.input.messages", _messages_json(messages))
         return _RunTrace(self, tracer, span)
 
