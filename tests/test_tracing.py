@@ -25,7 +25,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 from minimax_sdk import AsyncMiniMax, MiniMax
 from minimax_sdk.agent import RunDoneEvent, TurnStartEvent
 from minimax_sdk.config import Prices
-from minimax_sdk.errors import ConfigError, InternalServerError, RateLimitError
+from minimax_sdk.errors import ConfigError, InternalServerError, MiniMaxError, RateLimitError
 from minimax_sdk.messages import Usage
 from minimax_sdk.testing import Fault, ReferenceServer, Turn
 from minimax_sdk.tracing import CAPTURE_CONTENT_ENV, Tracing
@@ -438,6 +438,41 @@ def test_a_failed_request_is_an_error_span(
     assert span.attributes["error.type"] == "RateLimitError"
     assert span.attributes["http.response.status_code"] == 429
     assert KEY not in _all_values([span])
+
+
+def test_a_stream_cut_midway_is_an_error_span(
+    server: ReferenceServer, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    server.script(Turn(content="A long answer " * 50))
+    server.fault(Fault.reset_after(2))
+    with _client(server, provider, max_retries=0) as client, pytest.raises(MiniMaxError) as caught:
+        client.stream(USER).until_done()
+    (span,) = exporter.get_finished_spans()
+    assert span.status.status_code == StatusCode.ERROR
+    assert span.attributes is not None
+    assert span.attributes["error.type"] == type(caught.value).__qualname__
+
+
+def test_an_async_failed_request_is_an_error_span(
+    server: ReferenceServer, provider: TracerProvider, exporter: InMemorySpanExporter
+) -> None:
+    server.fault(Fault.status(429), Fault.status(429))
+
+    async def main() -> None:
+        async with _aclient(server, provider, max_retries=0) as client:
+            with pytest.raises(RateLimitError):
+                await client.chat(USER)
+            with pytest.raises(RateLimitError):
+                await client.stream(USER).until_done()
+
+    asyncio.run(main())
+    spans = exporter.get_finished_spans()
+    assert len(spans) == 2
+    for span in spans:
+        assert span.status.status_code == StatusCode.ERROR
+        assert span.attributes is not None
+        assert span.attributes["error.type"] == "RateLimitError"
+        assert span.attributes["http.response.status_code"] == 429
 
 
 def test_a_run_that_fails_ends_its_spans_with_the_error(
