@@ -33,9 +33,10 @@ from .agent._output import OutputType, output_tool
 from .agent._runner import adrive, drive
 from .agent._types import OutputT, RunDoneEvent, RunEvent, RunHooks, RunResult
 from .backends.base import AsyncBackend, Backend, ChatParams, ChatRequest, split_params
-from .config import Settings, load_settings
+from .config import Prices, Settings, load_settings
 from .messages import ChatResponse, DoneEvent, Message, MessageLike, StreamEvent, to_messages
 from .tools import Tool
+from .tracing import ClientTracer, Tracing
 
 ToolInput = ToolLike | Callable[..., Any]
 
@@ -63,9 +64,10 @@ def _new_loop(
     limits: Limits | None,
     policy: ContextPolicy | None,
     hooks: RunHooks | None,
+    prices: Prices | None,
 ) -> Loop:
     output = output_tool(output_type) if output_type is not None else None
-    return Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks, output=output)
+    return Loop(messages, as_runnable_tools(tools), limits or Limits(), policy, hooks, output=output, prices=prices)
 
 
 class _ClientBase:
@@ -75,6 +77,8 @@ class _ClientBase:
     ``$MINIMAX_CONFIG``); ``settings`` skips all that. ``backend`` is a backend kind's name or a backend
     object (settings then resolve as for the ``custom`` kind: no URL, no key). ``http_client`` is an
     ``httpx.Client`` (``httpx.AsyncClient`` for :class:`AsyncMiniMax`) for the HTTP backends to use.
+    ``tracing``: OpenTelemetry spans when the application uses OpenTelemetry (default), a
+    :class:`~minimax_sdk.tracing.Tracing` to choose the provider or capture content, or False for none.
     """
 
     _asynchronous = False
@@ -91,6 +95,7 @@ class _ClientBase:
         max_retries: int | None = None,
         settings: Settings | None = None,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
+        tracing: Tracing | bool | None = None,
         **extra: Any,
     ) -> None:
         configure_logging_from_env()
@@ -111,6 +116,7 @@ class _ClientBase:
         elif http_client is not None:
             raise TypeError("http_client is for the HTTP backends; a backend object brings its own transport")
         self._backend = self._checked(given)
+        self._trace = ClientTracer(tracing, self.settings)
 
     def _checked(self, backend: Any) -> Any:
         raise NotImplementedError
@@ -243,13 +249,14 @@ class MiniMax(_ClientBase):
         ``seed``, ...: sent as given) and options for this request alone (``timeout``, ``max_retries``,
         ``extra_headers``, ``extra_query``, ``extra_body``). An unknown keyword is a ``TypeError``.
         """
-        return self._backend.chat(self._request(messages, tools, params, "chat"))
+        return self._trace.chat(self._request(messages, tools, params, "chat"), self._backend.chat)
 
     def stream(
         self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> ChatStream:
         """A streamed response: iterate the events, then read ``.response``. ``params`` as for :meth:`chat`."""
-        return ChatStream(self._backend.stream(self._request(messages, tools, params, "stream")))
+        request = self._request(messages, tools, params, "stream")
+        return ChatStream(self._trace.stream(request, self._backend.stream(request)))
 
     @overload
     def run(
@@ -345,7 +352,7 @@ class MiniMax(_ClientBase):
         streaming: bool,
     ) -> Iterator[RunEvent]:
         split_params(params, "run")  # an unknown keyword fails here, before the first turn
-        loop = _new_loop(messages, tools, output_type, limits, policy, hooks)
+        loop = _new_loop(messages, tools, output_type, limits, policy, hooks, self.settings.prices)
 
         def call_model(sent: list[Message]) -> Generator[StreamEvent, None, ChatResponse]:
             if not streaming:
@@ -354,7 +361,7 @@ class MiniMax(_ClientBase):
             yield from stream
             return stream.response
 
-        return drive(loop, call_model)
+        return self._trace.run(params.get("model") or self.settings.model, loop.transcript, drive(loop, call_model))
 
     def close(self) -> None:
         self._backend.close()
@@ -385,13 +392,14 @@ class AsyncMiniMax(_ClientBase):
         self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> ChatResponse:
         """One response; ``params`` as for :meth:`MiniMax.chat`."""
-        return await self._backend.achat(self._request(messages, tools, params, "chat"))
+        return await self._trace.achat(self._request(messages, tools, params, "chat"), self._backend.achat)
 
     def stream(
         self, messages: Iterable[MessageLike], *, tools: Iterable[ToolInput] | None = None, **params: Unpack[ChatParams]
     ) -> AsyncChatStream:
         """A streamed response (an async iterator); ``params`` as for :meth:`MiniMax.chat`."""
-        return AsyncChatStream(self._backend.astream(self._request(messages, tools, params, "stream")))
+        request = self._request(messages, tools, params, "stream")
+        return AsyncChatStream(self._trace.astream(request, self._backend.astream(request)))
 
     @overload
     async def run(
@@ -477,7 +485,7 @@ class AsyncMiniMax(_ClientBase):
         streaming: bool,
     ) -> AsyncIterator[RunEvent]:
         split_params(params, "run")  # an unknown keyword fails here, before the first turn
-        loop = _new_loop(messages, tools, output_type, limits, policy, hooks)
+        loop = _new_loop(messages, tools, output_type, limits, policy, hooks, self.settings.prices)
 
         async def call_model(sent: list[Message]) -> AsyncIterator[StreamEvent]:
             if streaming:
@@ -486,7 +494,7 @@ class AsyncMiniMax(_ClientBase):
             else:
                 yield DoneEvent(await self.chat(sent, tools=loop.definitions, **params))
 
-        return adrive(loop, call_model)
+        return self._trace.arun(params.get("model") or self.settings.model, loop.transcript, adrive(loop, call_model))
 
     async def aclose(self) -> None:
         await self._backend.aclose()

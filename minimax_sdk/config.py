@@ -37,14 +37,14 @@ from ._retry import RetryPolicy
 from ._secret import Secret, redact, shown_url
 from .backends.registry import BackendKind, backend_kind, backend_kinds
 from .errors import ConfigError
-from .messages import RawMode
+from .messages import RawMode, Usage
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["DEFAULT_SAMPLING", "Settings", "check_sampling", "load_settings", "load_settings_with_sources"]
+__all__ = ["DEFAULT_SAMPLING", "Prices", "Settings", "check_sampling", "load_settings", "load_settings_with_sources"]
 
 logger = logging.getLogger("minimax_sdk")
 
@@ -69,7 +69,7 @@ _PLAIN_KEYS: dict[str, str] = {
     "raw_mode": "raw_mode",
 }
 _RAW_MODES = ("auto", "raw", "tagged")
-_TABLE_KEYS = ("sampling", "extra_body")
+_TABLE_KEYS = ("sampling", "extra_body", "prices")
 _SAMPLING_KINDS: dict[str, str] = {
     "temperature": "non-negative",
     "top_p": "fraction",
@@ -80,7 +80,33 @@ _SAMPLING_KINDS: dict[str, str] = {
     "repetition_penalty": "non-negative",
     "seed": "integer",
 }
+_PRICE_KEYS = ("input", "output", "cached_input", "currency")
 _TOML_TYPES = {str: "string", int: "integer", float: "float", bool: "boolean", list: "array", dict: "table"}
+
+
+@dataclass(frozen=True)
+class Prices:
+    """Your prices, per million tokens, for cost estimates: ``[prices]`` in ``minimax.toml`` or
+    ``MiniMax(prices={"input": ..., "output": ...})``. The SDK ships no price table (prices change).
+
+    ``cached_input`` is the price of prompt tokens served from the server's cache (``Usage.cached_tokens``);
+    None bills them as ``input``. Reasoning tokens are output tokens. ``currency`` is a label for display.
+
+    >>> Prices(input=0.3, output=1.2).cost(Usage(prompt_tokens=1_000_000, completion_tokens=500_000))
+    0.9
+    """
+
+    input: float
+    output: float
+    cached_input: float | None = None
+    currency: str = ""
+
+    def cost(self, usage: Usage) -> float:
+        """The estimated cost of ``usage`` at these prices."""
+        cached = min(usage.cached_tokens or 0, usage.prompt_tokens)
+        cached_price = self.input if self.cached_input is None else self.cached_input
+        total = (usage.prompt_tokens - cached) * self.input + cached * cached_price
+        return (total + usage.completion_tokens * self.output) / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +143,9 @@ class Settings:
     backend_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Option tables of backend kinds, by table name (``{"sglang": {"model_path": ..., "tp": 4}}``): given as
     keyword arguments (``sglang={...}``) or TOML tables (``[sglang]``), checked by the backend that reads them."""
+    prices: Prices | None = None
+    """Your prices for cost estimates (``RunResult.cost``, the ``minimax.usage.cost`` span attribute); None: no
+    estimate. Given as the ``[prices]`` table or ``prices={...}``."""
     config_file: Path | None = None
     """The TOML file that was read, if any."""
 
@@ -258,6 +287,7 @@ def _load(
     values["api_key"], sources["api_key"] = _resolve_api_key(kind, given, env, from_file)
     values["sampling"] = _merge(DEFAULT_SAMPLING, file_tables.get("sampling"), given_tables.get("sampling"))
     values["extra_body"] = _merge(file_tables.get("extra_body"), given_tables.get("extra_body"))
+    values["prices"] = _prices(file_tables.get("prices"), given_tables.get("prices"), path)
     values["backend_options"] = {
         name: _merge(file_tables.get(name), given_tables.get(name))
         for name in tables
@@ -265,7 +295,9 @@ def _load(
     }
     for name in values["sampling"]:
         sources[f"sampling.{name}"] = _table_source(name, "sampling", given_tables, file_tables, path)
-    for name in values["backend_options"].keys() | ({"extra_body"} if values["extra_body"] else set()):
+    given_names = {"extra_body"} if values["extra_body"] else set()
+    given_names |= {"prices"} if values["prices"] is not None else set()
+    for name in values["backend_options"].keys() | given_names:
         sources[name] = "argument" if name in given_tables else f"file {path}"
     return Settings(**values, config_file=path), sources
 
@@ -467,7 +499,22 @@ def check_sampling(values: Mapping[str, Any], where: str) -> dict[str, Any]:
     }
 
 
+def _prices(from_file: Mapping[str, Any] | None, given: Mapping[str, Any] | None, path: Path | None) -> Prices | None:
+    """The ``[prices]`` table (each key checked by ``_check_table``), merged key by key; ``input`` and
+    ``output`` are required once any price is given."""
+    merged = _merge(from_file, given)
+    if not merged:
+        return None
+    missing = [k for k in ("input", "output") if k not in merged]
+    if missing:
+        source = _KWARGS if given else _Source(str(path), in_file=True)
+        raise source.error("prices", f"needs {' and '.join(missing)} (prices per million tokens)")
+    return Prices(**merged)
+
+
 def _check_table(key: str, value: Any, source: _Source) -> dict[str, Any]:
+    if isinstance(value, Prices) and key == "prices":
+        value = {f.name: getattr(value, f.name) for f in fields(value) if getattr(value, f.name) is not None}
     if not isinstance(value, Mapping):
         raise source.error(key, f"must be a table, got {_type_name(value)}")
     table = dict(value)
@@ -477,6 +524,15 @@ def _check_table(key: str, value: Any, source: _Source) -> dict[str, Any]:
                 raise _unknown(name, _SAMPLING_KINDS.keys(), source, what="sampling key", key=f"sampling.{name}")
             if item is not None:
                 table[name] = _check(f"sampling.{name}", _SAMPLING_KINDS[name], item, source)
+    if key == "prices":
+        for name, item in table.items():
+            if name not in _PRICE_KEYS:
+                raise _unknown(name, _PRICE_KEYS, source, what="prices key", key=f"prices.{name}")
+            if name == "currency":
+                if not isinstance(item, str):
+                    raise source.error(f"prices.{name}", f"must be a string, got {_type_name(item)}")
+            elif item is not None:
+                table[name] = _check(f"prices.{name}", "non-negative", item, source)
     return table
 
 

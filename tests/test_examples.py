@@ -31,6 +31,14 @@ EXPECTED: dict[str, list[str]] = {
         "stop: completed, turns: 3",
         "day 2: Lyon (FR): Fourvière hill.",
     ],
+    "tracing.py": [
+        "invoke_agent  [",
+        "  turn  [agent.turn=1]",
+        "    chat MiniMax-M2.1  [",
+        "    execute_tool get_weather  [tool.name='get_weather']",
+        "tokens: 1800 in (800 cached), 120 out",
+        "cost: 0.000468 USD",
+    ],
     "local_sglang.py": ["-m sglang.launch_server --model-path", "--reasoning-parser", "answer: Hello from a"],
 }
 

@@ -77,6 +77,18 @@ def test_engine_mode_gives_what_a_raw_http_server_gives(engines: list[EngineBack
     client.close()
 
 
+def test_engine_mode_reports_the_prompt_tokens_found_in_the_cache(engines: list[EngineBackend]) -> None:
+    client = _client(engines, _options())
+    first = client.chat(USER)
+    second = client.chat([*USER, first.message, {"role": "user", "content": "And again?"}])
+    assert first.usage is not None
+    assert second.usage is not None
+    assert first.usage.cached_tokens == 0  # a cold cache
+    # the second prompt starts with the whole first one (system, user, and the generation prompt)
+    assert 0 < second.usage.cached_tokens < second.usage.prompt_tokens
+    assert (first.usage + second.usage).cached_tokens == second.usage.cached_tokens
+
+
 def test_role_markers_in_a_user_message_cannot_start_a_turn(engines: list[EngineBackend]) -> None:
     client = _client(engines, _options())
     response = client.chat([{"role": "user", "content": FORGED}])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._tool_spec import ToolLike, function_definition
 from ..messages import (
@@ -27,6 +27,9 @@ from ..tools import Tool, ToolResult
 from ._context import ContextPolicy, KeepFirstAndLast
 from ._output import read_text_answer
 from ._types import RunHooks, RunResult, StopReason
+
+if TYPE_CHECKING:
+    from ..config import Prices
 
 
 def _monotonic() -> float:
@@ -146,6 +149,7 @@ class Loop:
         hooks: RunHooks | None,
         clock: Callable[[], float] | None = None,
         output: Tool | None = None,
+        prices: Prices | None = None,
     ) -> None:
         """``output``: the answer tool of ``run(..., output_type=...)`` (see ``_output``), offered last."""
         if output is not None:
@@ -172,6 +176,7 @@ class Loop:
         self.turns = 0
         self.calls = 0
         self.failures: dict[str, int] = {}
+        self.prices = prices
 
     def _time_left(self) -> bool:
         budget = self.limits.time_budget
@@ -284,4 +289,5 @@ class Loop:
             tool_calls=self.calls,
             detail=detail,
             output=self.answer[0] if self.answer is not None else None,
+            cost=self.prices.cost(self.usage) if self.prices is not None else None,
         )

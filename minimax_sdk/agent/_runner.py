@@ -9,6 +9,7 @@ are called on the caller's side (its thread, or its event loop).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from ..messages import ChatResponse, DoneEvent, Message, StreamEvent
 from ..tools import ToolResult
 from ..tools._results import error_result
+from ..tracing import tool_span, turn_started
 from ._loop import Loop, PlannedCall
 from ._types import RunDoneEvent, RunEvent, StopReason, ToolEndEvent, ToolStartEvent, TurnStartEvent
 
@@ -31,10 +33,11 @@ def _answer(item: PlannedCall) -> ToolResult | None:
 
 def _run_one(item: PlannedCall) -> ToolResult:
     assert item.tool is not None
-    try:
-        return item.tool.invoke(item.call.arguments)
-    except Exception as exc:  # invoke turns tool errors into results; this is a last guard (e.g. no event loop)
-        return error_result(exc)
+    with tool_span(item.call) as traced:
+        try:
+            return traced(item.tool.invoke(item.call.arguments))
+        except Exception as exc:  # invoke turns tool errors into results; a last guard (e.g. no event loop)
+            return traced(error_result(exc))
 
 
 class _Pool:
@@ -66,7 +69,8 @@ def _execute(loop: Loop, planned: Sequence[PlannedCall], pool: _Pool) -> Generat
         done_order.append(pending[0])
     elif pending:
         executor = pool.get()
-        futures = {executor.submit(_run_one, planned[i]): i for i in pending}
+        # each call in a copy of this context: its tracing span nests under the turn, and tools see contextvars
+        futures = {executor.submit(contextvars.copy_context().run, _run_one, planned[i]): i for i in pending}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             done_order.append(futures[future])
@@ -90,6 +94,7 @@ def _drive_turns(loop: Loop, call_model: CallModel, pool: _Pool) -> Iterator[Run
         stop = loop.before_turn()
         if stop is not None:
             break
+        turn_started(loop.turns)
         yield TurnStartEvent(loop.turns)
         response = yield from call_model(loop.to_send())
         planned = loop.accept(response)
@@ -118,10 +123,11 @@ async def _aexecute(loop: Loop, planned: Sequence[PlannedCall]) -> AsyncIterator
         item = planned[index]
         assert item.tool is not None
         async with limit:
-            try:
-                results[index] = await item.tool.ainvoke(item.call.arguments)
-            except Exception as exc:
-                results[index] = error_result(exc)
+            with tool_span(item.call) as traced:
+                try:
+                    results[index] = traced(await item.tool.ainvoke(item.call.arguments))
+                except Exception as exc:
+                    results[index] = traced(error_result(exc))
         return index
 
     finished = [i for i, r in enumerate(results) if r is not None]
@@ -154,6 +160,7 @@ async def adrive(loop: Loop, call_model: AsyncCallModel) -> AsyncIterator[RunEve
         stop = loop.before_turn()
         if stop is not None:
             break
+        turn_started(loop.turns)
         yield TurnStartEvent(loop.turns)
         response: ChatResponse | None = None
         async for event in call_model(loop.to_send()):

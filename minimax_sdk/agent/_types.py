@@ -38,6 +38,8 @@ class RunResult(Generic[OutputT]):
     """For a limit: which one and its value, in words (for ``output_retry_limit``, the last problems)."""
     output: OutputT | None = None
     """The typed final answer (``run(..., output_type=...)``), or ``None``."""
+    cost: float | None = None
+    """The estimated cost of ``usage`` at the prices in the settings (``[prices]``); None without prices."""
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ class StandInEngine:
     def __init__(self, engine_args: Mapping[str, Any]) -> None:
         self.replies = [str(r) for r in engine_args.get("replies", [])]
         self.chunk_chars = max(1, int(engine_args.get("chunk_chars", 4)))
+        self._last_prompt = ""
         print("[stand-in TP0] Load weight begin. avail mem=139.20 GB", file=sys.stderr, flush=True)
         print("[stand-in TP0] Load weight end.", file=sys.stderr, flush=True)
 
@@ -45,7 +46,14 @@ class StandInEngine:
         for start in range(0, len(text), self.chunk_chars):
             yield {"text": text[start : start + self.chunk_chars]}
             await asyncio.sleep(0)
-        yield {"finish_reason": "stop", "prompt_tokens": len(prompt) // 4, "completion_tokens": len(text) // 4}
+        # like SGLang's radix cache: the prompt's prefix shared with the previous prompt counts as cached
+        last = self._last_prompt
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(last, prompt, strict=False)) if a != b), min(len(last), len(prompt))
+        )
+        self._last_prompt = prompt
+        usage = {"prompt_tokens": len(prompt) // 4, "completion_tokens": len(text) // 4, "cached_tokens": shared // 4}
+        yield {"finish_reason": "stop", **usage}
 
     @staticmethod
     def _echo(prompt: str) -> str:

@@ -282,7 +282,9 @@ class EngineBackend(Backend, AsyncBackend):
         assembler.server_finish_reason = message.get("finish_reason") or "stop"
         prompt, completion = message.get("prompt_tokens"), message.get("completion_tokens")
         if isinstance(prompt, int) and isinstance(completion, int):
-            return assembler.add_usage(Usage(prompt, completion, prompt + completion)), True
+            cached = message.get("cached_tokens")
+            cached = cached if isinstance(cached, int) and not isinstance(cached, bool) else None
+            return assembler.add_usage(Usage(prompt, completion, prompt + completion, cached_tokens=cached)), True
         return [], True
 
     def _events(self, request: ChatRequest, assembler: Assembler) -> Iterator[StreamEvent]:

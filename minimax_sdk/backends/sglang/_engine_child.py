@@ -7,7 +7,7 @@ in a process of its own, and talks to it over a pipe. The protocol is JSON lines
 - parent → child (stdin): ``{"id": 1, "prompt": "...", "sampling": {...}}``; end of input means stop;
 - child → parent (stdout): ``{"event": "ready"}`` once the engine is up; for each request, pieces of the raw
   completion ``{"id": 1, "text": "..."}`` in order, then ``{"id": 1, "done": true, "finish_reason": "stop",
-  "prompt_tokens": n, "completion_tokens": m}``, or ``{"id": 1, "error": "..."}``.
+  "prompt_tokens": n, "completion_tokens": m, "cached_tokens": k}``, or ``{"id": 1, "error": "..."}``.
 
 Everything else the engine prints goes to stderr, which the parent keeps as the log. The engine is chosen by
 ``config["engine"]`` (``"module:factory"``; the default builds ``sglang.Engine``), so tests run this same
@@ -33,7 +33,8 @@ class ChildEngine(Protocol):
     """What the child drives: an engine built from ``config["engine_args"]`` (blocking until it is ready)."""
 
     def generate(self, prompt: str, sampling: Mapping[str, Any]) -> AsyncIterator[dict[str, Any]]:
-        """Pieces ``{"text": delta}``, then one ``{"finish_reason", "prompt_tokens", "completion_tokens"}``."""
+        """Pieces ``{"text": delta}``, then one ``{"finish_reason", "prompt_tokens", "completion_tokens",
+        "cached_tokens"}``."""
         ...
 
     def shutdown(self) -> None: ...
@@ -71,6 +72,7 @@ class SGLangEngine:
             "finish_reason": finish.get("type") if isinstance(finish, Mapping) else finish,
             "prompt_tokens": meta.get("prompt_tokens", len(input_ids)),
             "completion_tokens": meta.get("completion_tokens"),
+            "cached_tokens": meta.get("cached_tokens"),  # prompt tokens found in the radix cache
         }
 
     def shutdown(self) -> None:
