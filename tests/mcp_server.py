@@ -62,12 +62,17 @@ def build(prefix: str) -> MCPServer:
     def pid() -> int:
         return os.getpid()
 
-    @server.tool(name=name("wait"), description="Wait until released (never, unless the test releases it).")
+    @server.tool(name=name("wait"), description="Wait until the `release` tool is called.")
     async def wait() -> str:
         import anyio
 
-        await anyio.to_thread.run_sync(released.wait)
+        await anyio.to_thread.run_sync(released.wait, abandon_on_cancel=True)
         return "released"
+
+    @server.tool(name=name("release"), description="Let every `wait` call finish.")
+    def release() -> str:
+        released.set()
+        return "released the waiters"
 
     @server.tool(name=name("crash"), description="Kill this server process in the middle of the call.")
     def crash() -> str:
