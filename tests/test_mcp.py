@@ -237,7 +237,7 @@ def test_a_server_that_exits_at_start_is_a_connection_error_with_its_stderr() ->
 
 def test_a_server_that_never_answers_the_handshake_times_out() -> None:
     silent = mcp_stdio(sys.executable, ["-c", "import sys; sys.stdin.read()"], connect_timeout=0.5)
-    with pytest.raises(MCPConnectionError, match="no answer to the MCP handshake within 0.5 s"):
+    with pytest.raises(MCPConnectionError, match=r"no answer to the MCP handshake within 0\.5 s"):
         silent.connect()
 
 
