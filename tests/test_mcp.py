@@ -30,6 +30,9 @@ from minimax_sdk.mcp import (
 )
 from minimax_sdk.messages import ToolMessage
 from minimax_sdk.testing import ReferenceServer, Turn
+
+pytest.importorskip("mcp")
+
 from tests.mcp_server import build
 from tests.mcp_support import HttpServer, stdio_session
 
