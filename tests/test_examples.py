@@ -31,6 +31,12 @@ EXPECTED: dict[str, list[str]] = {
         "stop: completed, turns: 3",
         "day 2: Lyon (FR): Fourvière hill.",
     ],
+    "mcp_tools.py": [
+        "tools: packing_list, distance_km, forecast",
+        "<- distance_km: 9714",
+        '"sky": "light rain"',
+        "stop: completed, turns: 2, tool calls: 3",
+    ],
     "local_sglang.py": ["-m sglang.launch_server --model-path", "--reasoning-parser", "answer: Hello from a"],
 }
 
