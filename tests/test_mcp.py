@@ -293,6 +293,20 @@ def test_async_with_and_ainvoke() -> None:
     assert asyncio.run(scenario()) == ["3", "Oslo: sunny for 1 day(s)"]
 
 
+def test_cancelling_an_async_caller_cancels_its_call_and_the_session_goes_on() -> None:
+    async def scenario() -> str:
+        async with stdio_session(timeout=None) as session:
+            tools = _tools(session)
+            waiting = asyncio.ensure_future(tools["wait"].ainvoke({}))
+            await asyncio.sleep(0)  # let it start
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            return (await tools["add"].ainvoke({"a": 1, "b": 1})).text
+
+    assert asyncio.run(scenario()) == "2"
+
+
 # The agent loop: one local tool and two MCP tools (stdio and HTTP) in parallel, then the stdio server dies
 
 

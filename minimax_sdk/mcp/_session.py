@@ -219,14 +219,22 @@ class MCPSession:
         future = self._submit(name, arguments)
         if isinstance(future, ToolResult):
             return future
-        return future.result()
+        try:
+            return future.result()
+        except concurrent.futures.CancelledError:  # the session's loop stopped under the call
+            return self._unavailable() or self._closed_result()
 
     async def acall(self, name: str, arguments: dict[str, Any]) -> ToolResult:
         """:meth:`call` for async code: waits without blocking the caller's event loop."""
         future = self._submit(name, arguments)
         if isinstance(future, ToolResult):
             return future
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            if not future.cancelled() or _cancelling(asyncio.current_task()):
+                raise  # the caller was cancelled (the call on the server was cancelled with it)
+            return self._unavailable() or self._closed_result()  # the session's loop stopped under the call
 
     def _submit(self, name: str, arguments: dict[str, Any]) -> concurrent.futures.Future[ToolResult] | ToolResult:
         unavailable = self._unavailable()
@@ -356,6 +364,12 @@ class MCPSession:
     @staticmethod
     def _error_result(exc: MCPError) -> ToolResult:
         return ToolResult(f"Error: {exc}", is_error=True, error=exc)
+
+
+def _cancelling(task: asyncio.Task[Any] | None) -> bool:
+    """Whether ``task`` itself was asked to cancel (Python 3.11+ can tell; before, assume it was)."""
+    cancelling = getattr(task, "cancelling", None)
+    return True if cancelling is None else bool(cancelling())
 
 
 async def _list_tools(session: Any) -> list[dict[str, Any]]:

@@ -58,6 +58,7 @@ class MCPTool(Tool):
         return self._remote_name
 
     def invoke(self, arguments: Any = None) -> ToolResult:
+        """Validate ``arguments`` against the server's schema, call the server and wait for its result."""
         try:
             checked = self.validate(arguments)
         except ToolArgumentsError as exc:
@@ -65,6 +66,7 @@ class MCPTool(Tool):
         return self._session.call(self._remote_name, checked)
 
     async def ainvoke(self, arguments: Any = None) -> ToolResult:
+        """:meth:`invoke` for async code: the caller's event loop is not blocked."""
         try:
             checked = self.validate(arguments)
         except ToolArgumentsError as exc:
