@@ -195,6 +195,8 @@ def test_a_stdio_server_killed_during_a_call_gives_a_clear_error_then_answers_at
         assert session.failure is crashed.error
         later = tools["add"].invoke({"a": 1, "b": 1})
         assert (later.text, later.error) == (crashed.text, crashed.error)
+        listed_again = session.tools(["add"])[0].invoke({"a": 1, "b": 1})  # still listed; answers the same
+        assert listed_again.error is crashed.error
 
 
 def test_a_stdio_server_killed_from_outside_while_a_call_waits() -> None:

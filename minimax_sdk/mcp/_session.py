@@ -74,6 +74,7 @@ class MCPSession:
         self._session: Any = None  # the mcp.ClientSession, set while connected
         self._server_info: dict[str, Any] = {}
         self._tool_specs: list[dict[str, Any]] = []
+        self._listed = False
         self._inflight: set[asyncio.Task[Any]] = set()
         self._failure: MCPConnectionError | None = None
         self._closing = False
@@ -187,7 +188,7 @@ class MCPSession:
         """
         from minimax_sdk.mcp._tool import MCPTool, model_name
 
-        if self._session is None:
+        if not self._listed:  # never connected (after a lost connection, the tools answer with the error)
             raise RuntimeError("open the MCP session first: `with mcp_stdio(...) as server: server.tools()`")
         specs = self._tool_specs
         if names is not None:
@@ -267,30 +268,33 @@ class MCPSession:
 
     async def _serve(self, ready: concurrent.futures.Future[None]) -> None:
         """Hold the connection open until :meth:`close`; then, or when it breaks, answer every pending call."""
-        import anyio
-        from mcp import ClientSession
-
         failure: BaseException | None = None
-        self._scope = scope = anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout)
-        if self._closing:
-            scope.cancel()
+        timed_out = False
         try:
+            import anyio
+            from mcp import ClientSession
+
+            self._scope = scope = anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout)
+            if self._closing:
+                scope.cancel()
             with scope:
                 async with self._transport.open() as (read, write), ClientSession(read, write) as session:
                     initialized = await session.initialize()
                     self._server_info = initialized.server_info.model_dump(mode="json", exclude_none=True)
                     self._tool_specs = await _list_tools(session)
+                    self._listed = True
                     scope.deadline = math.inf
                     self._session = session
                     ready.set_result(None)
                     await anyio.sleep_forever()
+            timed_out = scope.cancelled_caught and not self._closing
         except BaseException as exc:  # an exception group from the transport's task group, a failed spawn, ...
             failure = exc
         self._session = None
         if not ready.done():
             reason = (
                 f"no answer to the MCP handshake within {self._connect_timeout:g} s"
-                if scope.cancelled_caught and not self._closing
+                if timed_out
                 else _describe(failure)
             )
             tail = self._transport.stderr_tail()
