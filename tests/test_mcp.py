@@ -123,6 +123,29 @@ def test_results_text_structured_and_mixed_content(stdio: MCPSession) -> None:
     ]
 
 
+def test_every_kind_of_content_block_has_a_text() -> None:
+    from minimax_sdk.mcp._content import call_result
+
+    blocks = [
+        {"type": "audio", "data": "AAAA", "mimeType": "audio/wav"},
+        {"type": "resource", "resource": {"uri": "file:///a.bin", "blob": "AAAAAA==", "mimeType": "application/x"}},
+        {"type": "resource_link", "name": "report", "uri": "file:///report.pdf"},
+        {"type": "future_kind", "x": 1},
+    ]
+    result = call_result("srv", "t", {"content": blocks})
+    assert result.text.splitlines() == [
+        "[audio audio/wav, 3 bytes]",
+        "[resource file:///a.bin, application/x, 4 bytes]",
+        "[resource link report: file:///report.pdf]",
+        '{"type":"future_kind","x":1}',
+    ]
+    structured = call_result("srv", "t", {"content": [], "structuredContent": {"ok": True, "n": 2}})
+    assert (structured.text, structured.value) == ('{"ok":true,"n":2}', {"ok": True, "n": 2})
+    silent_failure = call_result("srv", "t", {"content": [], "isError": True})
+    assert silent_failure.is_error
+    assert silent_failure.text == "Error: the MCP tool `t` failed without saying why"
+
+
 def test_arguments_are_validated_before_the_server_is_called(stdio: MCPSession) -> None:
     result = _tools(stdio)["add"].invoke({"a": "two"})
     assert result.is_error

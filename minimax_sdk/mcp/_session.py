@@ -182,8 +182,8 @@ class MCPSession:
 
         ``names`` keeps only those tools (by the server's names; an unknown name is a ``ValueError``).
         ``prefix`` is put before each name the model sees (``prefix="fs_"``: ``fs_read_file``), to keep tools
-        of several servers apart; calls still use the server's name. A name the model cannot use (MCP allows
-        ``.`` and ``/``, up to 128 characters) has those characters replaced with ``_`` and is cut at 64.
+        of several servers apart; calls still use the server's name. In a name the model cannot use (MCP names
+        may hold ``.`` and run to 128 characters) other characters become ``_`` and it is cut at 64.
         The schemas are the server's, unchanged; a schema that is not valid JSON Schema is a ``ValueError``.
         """
         from minimax_sdk.mcp._tool import MCPTool, model_name
