@@ -39,6 +39,12 @@ EXPECTED: dict[str, list[str]] = {
         "tokens: 1800 in (800 cached), 120 out",
         "cost: 0.000468 USD",
     ],
+    "mcp_tools.py": [
+        "tools: packing_list, distance_km, forecast",
+        "<- distance_km: 9714",
+        '"sky": "light rain"',
+        "stop: completed, turns: 2, tool calls: 3",
+    ],
     "local_sglang.py": ["-m sglang.launch_server --model-path", "--reasoning-parser", "answer: Hello from a"],
 }
 

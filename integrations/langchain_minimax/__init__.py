@@ -8,7 +8,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("langchain_minimax needs langchain-core: pip install 'minimax-sdk[langchain]'") from exc
 
+from ._tools import as_langchain_tool
 from ._version import __version__
 from .chat_models import ChatMiniMax
 
-__all__ = ["ChatMiniMax", "__version__"]
+__all__ = ["ChatMiniMax", "__version__", "as_langchain_tool"]

@@ -14,15 +14,23 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
-from langchain_core.tools import BaseTool
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from typing_extensions import is_typeddict
 
-from minimax_sdk.tools import Tool
+from minimax_sdk.tools import Tool, ToolResult
 
-__all__ = ["ToolInput", "as_sdk_tool", "is_pydantic_class", "tool_choice_param", "tool_definitions"]
+__all__ = [
+    "SDKTool",
+    "ToolInput",
+    "as_langchain_tool",
+    "as_sdk_tool",
+    "is_pydantic_class",
+    "tool_choice_param",
+    "tool_definitions",
+]
 
 ToolInput: TypeAlias = Mapping[str, Any] | type | Callable[..., Any] | BaseTool | Tool
 
@@ -39,10 +47,53 @@ def _langchain_converted(tool: Any) -> Tool:
     return _from_openai(convert_to_openai_tool(tool))
 
 
+class SDKTool(StructuredTool):
+    """A LangChain tool that runs an SDK :class:`~minimax_sdk.tools.Tool` (made by :func:`as_langchain_tool`)."""
+
+    sdk_tool: Any = Field(default=None, exclude=True)
+    """The SDK tool: ``bind_tools`` sends its definition unchanged."""
+
+
+def _content(result: ToolResult) -> str:
+    if result.is_error:
+        raise ToolException(result.text)  # handle_tool_error: an error ToolMessage with this text
+    return result.text
+
+
+def as_langchain_tool(tool: Tool) -> BaseTool:
+    """A LangChain tool (for LangGraph's ``ToolNode``, ``create_agent``) that runs the SDK ``tool``.
+
+    The SDK validates the arguments against the tool's own schema and runs it (``tool.invoke`` on LangGraph's
+    sync path, ``tool.ainvoke`` on its async path); the message content is the result's text, and a failed
+    call (invalid arguments, an exception, an MCP server's error) becomes a ``ToolMessage`` with
+    ``status="error"`` instead of an exception. ``bind_tools`` sends the SDK tool's definition unchanged.
+    """
+    if not isinstance(tool, Tool):
+        raise TypeError(f"as_langchain_tool takes a minimax_sdk Tool, got {type(tool).__name__}")
+
+    def run(**arguments: Any) -> str:
+        return _content(tool.invoke(arguments))
+
+    async def arun(**arguments: Any) -> str:
+        return _content(await tool.ainvoke(arguments))
+
+    return SDKTool(
+        name=tool.name,
+        description=tool.description or tool.name,
+        args_schema=tool.parameters,
+        func=run,
+        coroutine=arun,
+        handle_tool_error=True,
+        sdk_tool=tool,
+    )
+
+
 def as_sdk_tool(tool: ToolInput) -> Tool:
     """The SDK ``Tool`` for any tool form ``bind_tools`` accepts (see the module docstring)."""
     if isinstance(tool, Tool):
         return tool
+    if isinstance(tool, SDKTool) and isinstance(tool.sdk_tool, Tool):
+        return tool.sdk_tool
     if isinstance(tool, BaseTool | Mapping) or is_typeddict(tool):
         return _langchain_converted(tool)
     if isinstance(tool, type):

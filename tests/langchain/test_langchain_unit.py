@@ -271,5 +271,5 @@ def test_load_with_an_explicit_allowlist(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_public_api() -> None:
-    assert langchain_minimax.__all__ == ["ChatMiniMax", "__version__"]
+    assert langchain_minimax.__all__ == ["ChatMiniMax", "__version__", "as_langchain_tool"]
     assert langchain_minimax.__version__ == minimax_sdk.__version__
