@@ -492,20 +492,8 @@ class Machine:
         if not buf.startswith(_TEMPLATE_NEXT, m.end()) and t.lookahead(buf, m.end(), _AFTER_INVOKE, final) != t.MATCH:
             return False
         if self._events is None:
-            while True:  # consecutive template-layout invokes, without going back through the state loop
-                self._quick_call(buf, m)
-                nxt = m.end()
-                if not buf.startswith('\n<invoke name="', nxt):
-                    if buf.startswith(_TEMPLATE_CLOSE, nxt):  # the block ends: what _block would do next
-                        self._state, self._pos = CONTENT, nxt + len(_TEMPLATE_CLOSE)
-                    return True
-                following = _FAST_INVOKE.match(buf, nxt + 1)
-                if following is None:
-                    return True
-                end = following.end()
-                if not buf.startswith(_TEMPLATE_NEXT, end) and t.lookahead(buf, end, _AFTER_INVOKE, final) != t.MATCH:
-                    return True
-                m = following
+            self._quick_calls(buf, m, final)
+            return True
         self._open_invoke(buf[k : m.start(2) - 1])
         call = self._call
         assert call is not None
@@ -519,38 +507,57 @@ class Machine:
         self._pos = m.end()
         return True
 
-    def _quick_call(self, buf: str, m: re.Match[str]) -> None:
-        """The fast path without events (whole-text parse): build the call straight from the match."""
-        self._state, self._pos = BLOCK, m.end()
-        name = m.group(1)
-        call_id = self._new_id()
-        self._index += 1
-        self._block_invokes += 1
-        tools = self._tools
-        if tools is not None and name not in tools:
-            self._add_block(InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name)))
-            return
-        types = self._types.get(name)
-        if types is None:
-            types = self._types_of(name)
-        arguments: dict[str, Any] = {}
-        warnings: list[str] = []
-        for key, raw in _FAST_PARAM.findall(buf, m.start(2), m.end(2)):
-            allowed = types.get(key)
-            if allowed is STRING_ONLY:
-                value: Any = raw
+    def _quick_calls(self, buf: str, m: re.Match[str], final: bool) -> None:
+        """The fast path without events (whole-text parse): build each call straight from its match, for the
+        invoke matched by ``m`` and the template-layout invokes right after it, then close the block if it ends
+        in the template's layout."""
+        tools, types_by_name, new_id, blocks = self._tools, self._types, self._new_id, self._blocks
+        read_params = _FAST_PARAM.findall
+        count = 0
+        while True:
+            name = m.group(1)
+            call_id = new_id()
+            count += 1
+            if tools is not None and name not in tools:
+                self._add_block(InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name)))
             else:
-                value, warning = coerce_short(raw, allowed, key)
-                if warning:
-                    warnings.append(warning)
-            if key in arguments:
-                warnings.append(duplicate_warning(key))
-            arguments[key] = value
-        call = ToolCall(call_id, name, arguments, tuple(warnings) if warnings else ())
-        if self._pending:
-            self._add_block(call)
+                types = types_by_name.get(name)
+                if types is None:
+                    types = self._types_of(name)
+                arguments: dict[str, Any] = {}
+                warnings: list[str] = []
+                for key, raw in read_params(buf, m.start(2), m.end(2)):
+                    allowed = types.get(key)
+                    if allowed is STRING_ONLY:
+                        value: Any = raw
+                    else:
+                        value, warning = coerce_short(raw, allowed, key)
+                        if warning:
+                            warnings.append(warning)
+                    if key in arguments:
+                        warnings.append(duplicate_warning(key))
+                    arguments[key] = value
+                call = ToolCall(call_id, name, arguments, tuple(warnings) if warnings else ())
+                if self._pending:
+                    self._add_block(call)
+                else:
+                    blocks.append(call)
+            nxt = m.end()
+            if not buf.startswith('\n<invoke name="', nxt):
+                break
+            following = _FAST_INVOKE.match(buf, nxt + 1)
+            if following is None:
+                break
+            end = following.end()
+            if not buf.startswith(_TEMPLATE_NEXT, end) and t.lookahead(buf, end, _AFTER_INVOKE, final) != t.MATCH:
+                break
+            m = following
+        self._index += count
+        self._block_invokes += count
+        if buf.startswith(_TEMPLATE_CLOSE, nxt):  # the block ends: what _block would do next
+            self._state, self._pos = CONTENT, nxt + len(_TEMPLATE_CLOSE)
         else:
-            self._blocks.append(call)
+            self._state, self._pos = BLOCK, nxt
 
     def _open_param(self, head: str) -> None:
         call = self._call
