@@ -91,12 +91,6 @@ _FAST_PARAM = re.compile(f'<parameter name="({_PARAM_NAME})">([^<]*)</parameter>
 _new_event = object.__new__
 
 
-def _plain_value(delta: str) -> bool:
-    """Whether ``_value`` would take all of ``delta`` as value text: no ``</parameter>`` in it and no start of
-    one at its end."""
-    return t.PARAM_CLOSE not in delta and t.partial_tail(delta, 0, t.PARAM_CLOSE) == len(delta)
-
-
 ToolSchemas = dict[str, Any]
 """Each tool's ``parameters`` schema by name; its allowed types are worked out when a call names it."""
 
@@ -160,40 +154,71 @@ class Machine:
             raise TypeError(f"feed() needs a str, got {type(delta).__name__}")
         if self._closed:
             raise RuntimeError("this parser was closed; create a new one for the next output")
-        if self._buf:  # text held back from the earlier deltas
-            if not delta:
-                return []
-            self._buf = self._buf[self._pos :] + delta
-        elif not delta:
+        if not delta:
             return []
-        else:  # nothing held back: the fast paths, for a delta that settles nothing but itself
-            state = self._state
-            if state == VALUE:
-                # no "</" and no "<" at the end (else a look at the end): no </parameter> in it, and none can start
-                # in it, so _value would take all of it
-                if ("</" not in delta and delta[-1] != "<") or _plain_value(delta):
-                    call = self._call
-                    assert call is not None
-                    parts = call.parts
-                    parts.append(delta)
-                    if len(parts) >= COMPACT_AT:
-                        call.compact()
-                    if call.streaming:
-                        # the event, built without the dataclass's __init__ (a third of the cost of a delta)
-                        event = _new_event(ToolCallArgumentsDelta)
-                        event.index = call.index
-                        event.delta = encode_basestring(delta)[1:-1]
-                        event.type = "tool_call_arguments_delta"
-                        return [event]
-                    return []
-            elif state <= CONTENT and "<" not in delta and not self._nl_after and delta[-1] not in "\r\n":
-                return self._feed_text(state, delta)
+        state = self._state
+        if state == VALUE:
+            if self._buf or "</" in delta or delta[-1] == "<":
+                return self._feed_value(delta)
+            # the common case, inline: nothing held back, and no "</" and no "<" at the end, so no </parameter>
+            # can be in it or start in it: it all goes to the value (see _feed_value)
+            call = self._call
+            assert call is not None
+            parts = call.parts
+            parts.append(delta)
+            if len(parts) >= COMPACT_AT:
+                call.compact()
+            if call.streaming:
+                # the event, built without the dataclass's __init__ (a third of the cost of a delta)
+                event = _new_event(ToolCallArgumentsDelta)
+                event.index = call.index
+                event.delta = encode_basestring(delta)[1:-1]
+                event.type = "tool_call_arguments_delta"
+                return [event]
+            return []
+        if self._buf:  # text held back from the earlier deltas
+            self._buf = self._buf[self._pos :] + delta
+        elif state <= CONTENT and "<" not in delta and not self._nl_after and delta[-1] not in "\r\n":
+            return self._feed_text(state, delta)
+        else:
             self._buf = delta
+        return self._run_fed()
+
+    def _run_fed(self) -> list[Event]:
+        """Run the machine over the buffer (the held-back text and the new delta) as far as it can decide."""
         self._pos = 0
         self._run(False)
         if self._pos >= len(self._buf):
-            self._buf = ""  # empty whenever nothing is held back: the test above
+            self._buf = ""  # empty whenever nothing is held back: what feed() tests
         return self._take_events()
+
+    def _feed_value(self, delta: str) -> list[Event]:
+        """Inside a parameter value: unless a ``</parameter>`` is in sight, the text goes to the value at once,
+        but for a possible start of one at its end, held back (what ``_value`` does, in fewer steps)."""
+        if self._buf:  # the possible start of a </parameter> held back from the earlier deltas
+            delta = self._buf[self._pos :] + delta
+            self._buf = ""
+        if "</" not in delta and delta[-1] != "<":
+            piece = delta  # no "</" and no "<" at the end: no </parameter> can be in it or start in it
+        elif t.PARAM_CLOSE not in delta:
+            end = t.partial_tail(delta, 0, t.PARAM_CLOSE)
+            if end < len(delta):
+                self._buf, self._pos = delta, end
+                if not end:
+                    return []
+            piece = delta[:end]
+        else:
+            self._buf = delta
+            return self._run_fed()
+        call = self._call
+        assert call is not None
+        parts = call.parts
+        parts.append(piece)
+        if len(parts) >= COMPACT_AT:
+            call.compact()
+        if call.streaming:
+            return [ToolCallArgumentsDelta(call.index, encode_basestring(piece)[1:-1])]
+        return []
 
     def _feed_text(self, kind: int, delta: str) -> list[Event]:
         """Fast path: reasoning or content with nothing held back, no ``<`` and no newline at the end."""
