@@ -279,3 +279,14 @@ def test_many_calls_get_distinct_well_formed_ids() -> None:
     out = parse_output(block(calls), [TYPED])
     assert len({c.id for c in out.tool_calls}) == 100
     assert out.tool_calls[7] == ToolCall(out.tool_calls[7].id, "f", {"n": 7, "b": True, "s": "x"})
+
+
+def test_repeated_value_deltas_stream_the_same_json_each_time() -> None:
+    pieces = ['"', "\\", "\n", "é", "\x01", "ab", "\t", "</", "x"] * 50
+    head = '<minimax:tool_call>\n<invoke name="write_file">\n<parameter name="content">'
+    text = head + "".join(pieces) + "</parameter>\n</invoke>\n</minimax:tool_call>"
+    whole = parse_output(text, [EDIT], id_factory=counter_ids())
+    assert whole.tool_calls[0].arguments == {"content": "".join(pieces)}
+    for _ in range(2):  # a second stream meets the pieces the first one already escaped
+        events, result = stream([head, *pieces, "</parameter>\n</invoke>\n</minimax:tool_call>"], [EDIT])
+        check_stream_matches(text, whole, events, result)

@@ -89,6 +89,17 @@ _FAST_PARAM = re.compile(f'<parameter name="({_PARAM_NAME})">([^<]*)</parameter>
 
 
 _new_event = object.__new__
+_ESCAPED: dict[str, str] = {}
+"""The JSON-escaped text of recent value deltas: token streams repeat the same pieces over and over."""
+
+
+def _escape_new(delta: str) -> str:
+    escaped = encode_basestring(delta)[1:-1]
+    if len(delta) <= 16:
+        if len(_ESCAPED) >= 2048:
+            _ESCAPED.clear()
+        _ESCAPED[delta] = escaped
+    return escaped
 
 
 ToolSchemas = dict[str, Any]
@@ -172,7 +183,10 @@ class Machine:
                 # the event, built without the dataclass's __init__ (a third of the cost of a delta)
                 event = _new_event(ToolCallArgumentsDelta)
                 event.index = call.index
-                event.delta = encode_basestring(delta)[1:-1]
+                escaped = _ESCAPED.get(delta)
+                if escaped is None:
+                    escaped = _escape_new(delta)
+                event.delta = escaped
                 event.type = "tool_call_arguments_delta"
                 return [event]
             return []
