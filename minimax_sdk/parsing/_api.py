@@ -15,13 +15,12 @@ def starts_in_reasoning(text: str) -> bool:
 
     True when a ``</think>`` comes before any ``<think>``, looking only before the first tool-call block.
     """
-    stop = text.find(t.BLOCK_OPEN)
-    head = text if stop < 0 else text[:stop]
-    close = head.find(t.THINK_CLOSE)
-    if close < 0:
-        return False
-    opening = head.find(t.THINK_OPEN)
-    return opening < 0 or close < opening
+    return _opens_with_think_close(text, t.find_text_tag(text, 0))
+
+
+def _opens_with_think_close(text: str, first_tag: int) -> bool:
+    """Whether the first text tag, at ``first_tag`` (-1: none), is ``</think>``: the test above, in one scan."""
+    return first_tag >= 0 and text.startswith(t.THINK_CLOSE, first_tag)
 
 
 def parse_output(
@@ -40,11 +39,11 @@ def parse_output(
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_output() needs a str, got {type(text).__name__}")
+    first_tag = t.find_text_tag(text, 0)
     if in_reasoning is None:
-        in_reasoning = starts_in_reasoning(text)
+        in_reasoning = _opens_with_think_close(text, first_tag)
     machine = Machine(tool_schemas(tools), in_reasoning=in_reasoning, events=False, id_factory=id_factory)
-    machine.feed(text)
-    machine.close()
+    machine.parse_all(text, first_tag)
     return machine.snapshot()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ._coerce import AllowedTypes, coerce
+from ._coerce import AllowedTypes, coerce_short
 from .types import ToolCall
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
@@ -14,6 +14,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 def dumps(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False)`` without building an encoder per call."""
     return _ENCODER.encode(value)
+
+
+COMPACT_AT = 256
+"""A value's pieces are joined into one chunk every this many pieces: a long value streamed in small deltas
+then costs about one byte per character (and one more for the final join), not a str object per delta."""
 
 
 def duplicate_warning(name: str) -> str:
@@ -30,6 +35,7 @@ class PendingCall:
     __slots__ = (
         "allowed",
         "arguments",
+        "chunks",
         "id",
         "index",
         "keys_written",
@@ -58,6 +64,7 @@ class PendingCall:
         self.malformed = ""
         self.param: str | None = None
         self.parts: list[str] = []
+        self.chunks: list[str] = []
         self.allowed: AllowedTypes = None
         self.streaming = False
         self.keys_written = 0
@@ -68,14 +75,35 @@ class PendingCall:
         self.keys_written += 1
         return prefix + dumps(key) + ": "
 
+    def add(self, text: str) -> None:
+        """Append ``text`` to the value being read."""
+        parts = self.parts
+        parts.append(text)
+        if len(parts) >= COMPACT_AT:
+            self.compact()
+
+    def compact(self) -> None:
+        """Join the pieces read so far into one chunk."""
+        self.chunks.append("".join(self.parts))
+        self.parts = []
+
+    def take_value(self) -> str:
+        """The raw text of the value being read, which starts afresh."""
+        if self.chunks:
+            self.compact()
+            chunks, self.chunks = self.chunks, []
+            return chunks[0] if len(chunks) == 1 else "".join(chunks)
+        raw = "".join(self.parts)
+        self.parts = []
+        return raw
+
     def close_param(self) -> Any:
         """Decode the parameter just read and store it; returns its value."""
-        name, raw = self.param, "".join(self.parts)
-        self.parts = []
+        name, raw = self.param, self.take_value()
         self.raw.append(raw)
         if not name:
             return None
-        value, warning = coerce(raw, self.allowed, name)
+        value, warning = coerce_short(raw, self.allowed, name)
         if warning:
             self.warnings.append(warning)
         if name in self.arguments:

@@ -137,14 +137,37 @@ def allowed_types(schema: Any, root: Mapping[str, Any], depth: int = 0) -> Allow
 
 def parameter_types(parameters: Mapping[str, Any] | None) -> dict[str, AllowedTypes]:
     """Allowed types of each declared property of a tool's ``parameters`` schema."""
-    if not isinstance(parameters, Mapping):
+    if type(parameters) is not dict and not isinstance(parameters, Mapping):
         return {}
     props = parameters.get("properties")
-    if not isinstance(props, Mapping):
+    if type(props) is not dict and not isinstance(props, Mapping):
         return {}
-    table = {str(name): allowed_types(sub, parameters) for name, sub in props.items()}
-    # one shared object for "string only", so the hot path can test it by identity
-    return {name: STRING_ONLY if allowed == STRING_ONLY else allowed for name, allowed in table.items()}
+    # one shared object for "string only" (_property_types gives it), so the hot path can test it by identity
+    return {str(name): _property_types(sub, parameters) for name, sub in props.items()}
+
+
+_TYPE_KEYWORDS = frozenset({"enum", "const", "anyOf", "oneOf", "allOf", "$ref"})
+"""The keywords besides ``type`` that :func:`allowed_types` reads."""
+_SINGLE_TYPE: dict[str, AllowedTypes] = {}
+"""What :func:`allowed_types` gives for ``{"type": NAME}``, by NAME (a handful of entries)."""
+
+
+def _property_types(schema: Any, root: Mapping[str, Any]) -> AllowedTypes:
+    """:func:`allowed_types` of one property, with a shortcut for the commonest schema: a plain dict whose
+    only type keyword is ``"type": "<name>"`` (the per-parse cost of tools given to :func:`parse_output`)."""
+    if type(schema) is dict and _TYPE_KEYWORDS.isdisjoint(schema):
+        declared = schema.get("type")
+        if type(declared) is str:
+            known = _SINGLE_TYPE.get(declared, _FAIL)
+            if known is _FAIL and len(_SINGLE_TYPE) < 64:
+                known = _SINGLE_TYPE[declared] = _shared(allowed_types({"type": declared}, {}))
+            if known is not _FAIL:
+                return known  # type: ignore[no-any-return]
+    return _shared(allowed_types(schema, root))
+
+
+def _shared(allowed: AllowedTypes) -> AllowedTypes:
+    return STRING_ONLY if allowed == STRING_ONLY else allowed
 
 
 # --- coercion -----------------------------------------------------------------------------------------------
@@ -223,3 +246,26 @@ def coerce(raw: str, allowed: AllowedTypes, name: str) -> tuple[Any, str | None]
         return raw, None
     shown = text if len(text) <= 40 else text[:37] + "..."
     return raw, f"parameter {name!r}: expected {_describe(allowed)}, got {shown!r}; kept as text"
+
+
+_REMEMBERED: dict[tuple[str, AllowedTypes], Any] = {}
+_REMEMBER_MAX_LEN = 32
+_REMEMBER_MAX_ENTRIES = 4096
+_SCALARS = (int, bool, float, str, type(None))
+
+
+def coerce_short(raw: str, allowed: AllowedTypes, name: str) -> tuple[Any, str | None]:
+    """:func:`coerce`, remembering short values that gave an immutable scalar and no warning (``42``, ``true``,
+    ``null``: the same few values come back call after call). The result is the same as :func:`coerce`'s."""
+    if len(raw) > _REMEMBER_MAX_LEN:
+        return coerce(raw, allowed, name)
+    key = (raw, allowed)
+    value = _REMEMBERED.get(key, _FAIL)
+    if value is not _FAIL:
+        return value, None
+    value, warning = coerce(raw, allowed, name)
+    if warning is None and type(value) in _SCALARS:
+        if len(_REMEMBERED) >= _REMEMBER_MAX_ENTRIES:
+            _REMEMBERED.clear()
+        _REMEMBERED[key] = value
+    return value, warning

@@ -18,8 +18,8 @@ from typing import Any
 
 from .._tool_spec import ToolLike, function_definition
 from . import _tags as t
-from ._call import PendingCall, dumps, duplicate_warning, unknown_tool_detail
-from ._coerce import STRING_ONLY, AllowedTypes, coerce, parameter_types
+from ._call import COMPACT_AT, PendingCall, dumps, duplicate_warning, unknown_tool_detail
+from ._coerce import STRING_ONLY, AllowedTypes, coerce_short, parameter_types
 from .types import (
     Block,
     ContentDelta,
@@ -48,12 +48,28 @@ _AFTER_INVOKE = (t.INVOKE_OPEN, t.BLOCK_CLOSE)
 
 
 _ids = random.Random()
-os.register_at_fork(after_in_child=_ids.seed)
+_ID_BATCH = 32
+_id_pool: list[str] = []
+"""Ids made ahead, a batch from one random number (formatting one id at a time costs more than the rest of
+a small call's parse); emptied in a forked child, which draws its own."""
+
+
+def _after_fork() -> None:
+    _ids.seed()
+    _id_pool.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def new_call_id() -> str:
     """``call_`` followed by 24 random hex digits (unique per call, not a secret)."""
-    return f"call_{_ids.getrandbits(96):024x}"
+    try:
+        return _id_pool.pop()
+    except IndexError:
+        digits = f"{_ids.getrandbits(96 * _ID_BATCH):0{24 * _ID_BATCH}x}"
+        _id_pool.extend(["call_" + digits[i : i + 24] for i in range(0, 24 * _ID_BATCH, 24)])
+        return _id_pool.pop()
 
 
 # A whole invoke in exactly the template's layout whose values hold no "<": nothing in it is ambiguous, so
@@ -68,7 +84,22 @@ _FAST_INVOKE = re.compile(
 )
 _TEMPLATE_NEXT = ('\n<invoke name="', "\n</minimax:tool_call>")
 """What follows an invoke in the template's layout: the next invoke, or the end of the block."""
+_TEMPLATE_CLOSE = _TEMPLATE_NEXT[1]
 _FAST_PARAM = re.compile(f'<parameter name="({_PARAM_NAME})">([^<]*)</parameter>\\n')
+
+
+_new_event = object.__new__
+_ESCAPED: dict[str, str] = {}
+"""The JSON-escaped text of recent value deltas: token streams repeat the same pieces over and over."""
+
+
+def _escape_new(delta: str) -> str:
+    escaped = encode_basestring(delta)[1:-1]
+    if len(delta) <= 16:
+        if len(_ESCAPED) >= 2048:
+            _ESCAPED.clear()
+        _ESCAPED[delta] = escaped
+    return escaped
 
 
 ToolSchemas = dict[str, Any]
@@ -79,7 +110,20 @@ def tool_schemas(tools: Iterable[ToolLike] | None) -> ToolSchemas | None:
     """Each tool's ``parameters`` by name; None when no tools are given (no checking)."""
     if tools is None:
         return None
-    return {spec["name"]: spec.get("parameters") for spec in map(function_definition, tools)}
+    schemas: ToolSchemas = {}
+    for tool in tools:
+        # what function_definition() gives, without copying a plain {"type": "function", "function": {...}}
+        # dict; anything else (and every error) goes through it
+        if type(tool) is dict:
+            spec = tool.get("function")
+            if type(spec) is dict:
+                name, params = spec.get("name"), spec.get("parameters")
+                if type(name) is str and name and (params is None or type(params) is dict):
+                    schemas[name] = params
+                    continue
+        spec = function_definition(tool)
+        schemas[spec["name"]] = spec.get("parameters")
+    return schemas
 
 
 class Machine:
@@ -111,16 +155,7 @@ class Machine:
         self._held: list[str] = []
         self._call: PendingCall | None = None
         self._closed = False
-        self._handlers: tuple[Callable[[bool], bool], ...] = (
-            self._text,
-            self._text,
-            self._block,
-            self._block_text,
-            self._invoke,
-            self._value,
-            self._after_param,
-            self._after_invoke,
-        )
+        self._tag_hint: tuple[str, int, int] | None = None
 
     # --- driving ---------------------------------------------------------------------------------------
 
@@ -130,39 +165,91 @@ class Machine:
             raise TypeError(f"feed() needs a str, got {type(delta).__name__}")
         if self._closed:
             raise RuntimeError("this parser was closed; create a new one for the next output")
-        if delta:
-            if self._pos >= len(self._buf):
-                if "<" not in delta:
-                    state = self._state
-                    if state == VALUE:
-                        return self._feed_value(delta)
-                    if state <= CONTENT and not self._nl_after and delta[-1] not in "\r\n":
-                        return self._feed_text(state, delta)
-                self._buf = delta
-            else:
-                self._buf = self._buf[self._pos :] + delta
-            self._pos = 0
-            self._run(False)
+        if not delta:
+            return []
+        state = self._state
+        if state == VALUE:
+            if self._buf or "</" in delta or delta[-1] == "<":
+                return self._feed_value(delta)
+            # the common case, inline: nothing held back, and no "</" and no "<" at the end, so no </parameter>
+            # can be in it or start in it: it all goes to the value (see _feed_value)
+            call = self._call
+            assert call is not None
+            parts = call.parts
+            parts.append(delta)
+            if len(parts) >= COMPACT_AT:
+                call.compact()
+            if call.streaming:
+                # the event, built without the dataclass's __init__ (a third of the cost of a delta)
+                event = _new_event(ToolCallArgumentsDelta)
+                event.index = call.index
+                escaped = _ESCAPED.get(delta)
+                if escaped is None:
+                    escaped = _escape_new(delta)
+                event.delta = escaped
+                event.type = "tool_call_arguments_delta"
+                return [event]
+            return []
+        if self._buf:  # text held back from the earlier deltas
+            self._buf = self._buf[self._pos :] + delta
+        elif state <= CONTENT and "<" not in delta and not self._nl_after and delta[-1] not in "\r\n":
+            return self._feed_text(state, delta)
+        else:
+            self._buf = delta
+        return self._run_fed()
+
+    def _run_fed(self) -> list[Event]:
+        """Run the machine over the buffer (the held-back text and the new delta) as far as it can decide."""
+        self._pos = 0
+        self._run(False)
+        if self._pos >= len(self._buf):
+            self._buf = ""  # empty whenever nothing is held back: what feed() tests
         return self._take_events()
+
+    def _feed_value(self, delta: str) -> list[Event]:
+        """Inside a parameter value: unless a ``</parameter>`` is in sight, the text goes to the value at once,
+        but for a possible start of one at its end, held back (what ``_value`` does, in fewer steps)."""
+        if self._buf:  # the possible start of a </parameter> held back from the earlier deltas
+            delta = self._buf[self._pos :] + delta
+            self._buf = ""
+        if "</" not in delta and delta[-1] != "<":
+            piece = delta  # no "</" and no "<" at the end: no </parameter> can be in it or start in it
+        elif t.PARAM_CLOSE not in delta:
+            end = t.partial_tail(delta, 0, t.PARAM_CLOSE)
+            if end < len(delta):
+                self._buf, self._pos = delta, end
+                if not end:
+                    return []
+            piece = delta[:end]
+        else:
+            self._buf = delta
+            return self._run_fed()
+        call = self._call
+        assert call is not None
+        parts = call.parts
+        parts.append(piece)
+        if len(parts) >= COMPACT_AT:
+            call.compact()
+        if call.streaming:
+            return [ToolCallArgumentsDelta(call.index, encode_basestring(piece)[1:-1])]
+        return []
 
     def _feed_text(self, kind: int, delta: str) -> list[Event]:
         """Fast path: reasoning or content with nothing held back, no ``<`` and no newline at the end."""
-        self._buf, self._pos = "", 0
         if kind != self._pending_kind or self._events is None:
             self._emit_text(kind, delta)
             return self._take_events()
         self._pending.append(delta)
         return [ReasoningDelta(delta) if kind == REASONING else ContentDelta(delta)]
 
-    def _feed_value(self, delta: str) -> list[Event]:
-        """Fast path: a delta inside a parameter value with nothing held back and no ``<`` in it."""
-        call = self._call
-        assert call is not None
-        call.parts.append(delta)
-        self._buf, self._pos = "", 0
-        if call.streaming:
-            return [ToolCallArgumentsDelta(call.index, encode_basestring(delta)[1:-1])]
-        return []
+    def parse_all(self, text: str, first_tag: int) -> None:
+        """Parse a whole output and close: one pass over ``text``, the same result as ``feed(text); close()``.
+
+        ``first_tag`` is ``find_text_tag(text, 0)``, which the caller already needed: it is not looked up again.
+        """
+        self._buf, self._pos = text, 0
+        self._tag_hint = (text, 0, first_tag)
+        self.close()
 
     def close(self) -> list[Event]:
         """End of output: settles what was held back and reports unterminated calls. Idempotent."""
@@ -173,7 +260,7 @@ class Machine:
         state = self._state
         if state in (INVOKE, VALUE) and self._call is not None:
             if state == VALUE:
-                self._call.raw.append("".join(self._call.parts))
+                self._call.raw.append(self._call.take_value())
             self._finish_invalid(self._call, "truncated", "the output ended inside this tool call")
         elif state in (BLOCK, BLOCK_TEXT) and self._block_invokes == 0:
             call = self._start_call(None)
@@ -190,8 +277,8 @@ class Machine:
         return ParsedOutput(tuple(blocks))
 
     def _run(self, final: bool) -> None:
-        handlers = self._handlers
-        while handlers[self._state](final):
+        handlers = _HANDLERS
+        while handlers[self._state](self, final):
             pass
 
     def _take_events(self) -> list[Event]:
@@ -251,40 +338,44 @@ class Machine:
         if self._nl_after and not self._skip_newlines_after_tag(final):
             return False
         buf, pos, kind = self._buf, self._pos, self._state
-        n = len(buf)
-        scan = pos
-        while True:
-            i = buf.find("<", scan)
-            if i < 0:
-                end = n
-                if not final:
+        i = self._next_text_tag(buf, pos)
+        if i < 0:
+            n = len(buf)
+            end = n
+            if not final:
+                j = t.partial_text_tag(buf, pos)
+                if j >= 0:  # a tag may still come: hold it back, with the newline that would belong to it
+                    end = j - t.trailing_newline(buf, pos, j)
+                else:
                     end -= t.trailing_newline(buf, pos, n)
                     if end == n and end > pos and buf[end - 1] == "\r":
                         end -= 1
-                self._emit_text(kind, buf[pos:end])
-                self._pos = end
-                return False
-            status, tag = t.match_any(buf, i, t.TEXT_TAGS, final)
-            if status == t.NONE:
-                scan = i + 1
-                continue
-            if status == t.PARTIAL:
-                end = i - t.trailing_newline(buf, pos, i)
-                self._emit_text(kind, buf[pos:end])
-                self._pos = end
-                return False
-            if tag == t.THINK_OPEN:  # opens reasoning, or is dropped inside it
-                self._emit_text(kind, buf[pos:i])
-                self._state, self._nl_after = REASONING, 1
+            self._emit_text(kind, buf[pos:end])
+            self._pos = end
+            return False
+        tag = t.text_tag_at(buf, i)
+        if tag == t.THINK_OPEN:  # opens reasoning, or is dropped inside it
+            self._emit_text(kind, buf[pos:i])
+            self._state, self._nl_after = REASONING, 1
+        else:
+            self._emit_text(kind, buf[pos : i - t.trailing_newline(buf, pos, i)])
+            if tag == t.THINK_CLOSE:  # ends reasoning, or is a stray tag dropped in content
+                self._state, self._nl_after = CONTENT, 2
             else:
-                self._emit_text(kind, buf[pos : i - t.trailing_newline(buf, pos, i)])
-                if tag == t.THINK_CLOSE:  # ends reasoning, or is a stray tag dropped in content
-                    self._state, self._nl_after = CONTENT, 2
-                else:
-                    self._state, self._block_invokes, self._block_raw = BLOCK, 0, [tag]
-                    self._block_mark = (len(self._blocks), len(self._pending))
-            self._pos = i + len(tag)
-            return True
+                self._state, self._block_invokes, self._block_raw = BLOCK, 0, [tag]
+                self._block_mark = (len(self._blocks), len(self._pending))
+        self._pos = i + len(tag)
+        return True
+
+    def _next_text_tag(self, buf: str, pos: int) -> int:
+        """:func:`find_text_tag`, or the position a whole-text caller already found (see :meth:`parse_all`)."""
+        hint = self._tag_hint
+        if hint is not None:
+            self._tag_hint = None
+            hint_buf, start, at = hint
+            if hint_buf is buf and start <= pos and (at < 0 or pos <= at):
+                return at
+        return t.find_text_tag(buf, pos)
 
     # --- inside a tool-call block ---------------------------------------------------------------------------
 
@@ -435,21 +526,13 @@ class Machine:
     def _fast_invoke(self, buf: str, k: int, final: bool) -> bool:
         """Read a whole template-layout invoke at ``k`` in one go, if there is one; False otherwise."""
         m = _FAST_INVOKE.match(buf, k)
-        if m is None or t.lookahead(buf, m.end(), _AFTER_INVOKE, final) != t.MATCH:
+        if m is None:
+            return False
+        if not buf.startswith(_TEMPLATE_NEXT, m.end()) and t.lookahead(buf, m.end(), _AFTER_INVOKE, final) != t.MATCH:
             return False
         if self._events is None:
-            while True:  # consecutive template-layout invokes, without going back through the state loop
-                self._quick_call(buf, m)
-                nxt = m.end()
-                if not buf.startswith('\n<invoke name="', nxt):
-                    return True
-                following = _FAST_INVOKE.match(buf, nxt + 1)
-                if following is None:
-                    return True
-                end = following.end()
-                if not buf.startswith(_TEMPLATE_NEXT, end) and t.lookahead(buf, end, _AFTER_INVOKE, final) != t.MATCH:
-                    return True
-                m = following
+            self._quick_calls(buf, m, final)
+            return True
         self._open_invoke(buf[k : m.start(2) - 1])
         call = self._call
         assert call is not None
@@ -463,36 +546,57 @@ class Machine:
         self._pos = m.end()
         return True
 
-    def _quick_call(self, buf: str, m: re.Match[str]) -> None:
-        """The fast path without events (whole-text parse): build the call straight from the match."""
-        self._state, self._pos = BLOCK, m.end()
-        name = m.group(1)
-        call_id = self._new_id()
-        self._index += 1
-        self._block_invokes += 1
-        tools = self._tools
-        if tools is not None and name not in tools:
-            self._add_block(InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name)))
-            return
-        types = self._types_of(name)
-        arguments: dict[str, Any] = {}
-        warnings: list[str] = []
-        for key, raw in _FAST_PARAM.findall(buf, m.start(2), m.end(2)):
-            allowed = types.get(key)
-            if allowed is STRING_ONLY:
-                value: Any = raw
+    def _quick_calls(self, buf: str, m: re.Match[str], final: bool) -> None:
+        """The fast path without events (whole-text parse): build each call straight from its match, for the
+        invoke matched by ``m`` and the template-layout invokes right after it, then close the block if it ends
+        in the template's layout."""
+        tools, types_by_name, new_id, blocks = self._tools, self._types, self._new_id, self._blocks
+        read_params = _FAST_PARAM.findall
+        count = 0
+        while True:
+            name = m.group(1)
+            call_id = new_id()
+            count += 1
+            if tools is not None and name not in tools:
+                self._add_block(InvalidToolCall(call_id, name, m.group(0), "unknown_tool", unknown_tool_detail(name)))
             else:
-                value, warning = coerce(raw, allowed, key)
-                if warning:
-                    warnings.append(warning)
-            if key in arguments:
-                warnings.append(duplicate_warning(key))
-            arguments[key] = value
-        call = ToolCall(call_id, name, arguments, tuple(warnings) if warnings else ())
-        if self._pending:
-            self._add_block(call)
+                types = types_by_name.get(name)
+                if types is None:
+                    types = self._types_of(name)
+                arguments: dict[str, Any] = {}
+                warnings: list[str] = []
+                for key, raw in read_params(buf, m.start(2), m.end(2)):
+                    allowed = types.get(key)
+                    if allowed is STRING_ONLY:
+                        value: Any = raw
+                    else:
+                        value, warning = coerce_short(raw, allowed, key)
+                        if warning:
+                            warnings.append(warning)
+                    if key in arguments:
+                        warnings.append(duplicate_warning(key))
+                    arguments[key] = value
+                call = ToolCall(call_id, name, arguments, tuple(warnings) if warnings else ())
+                if self._pending:
+                    self._add_block(call)
+                else:
+                    blocks.append(call)
+            nxt = m.end()
+            if not buf.startswith('\n<invoke name="', nxt):
+                break
+            following = _FAST_INVOKE.match(buf, nxt + 1)
+            if following is None:
+                break
+            end = following.end()
+            if not buf.startswith(_TEMPLATE_NEXT, end) and t.lookahead(buf, end, _AFTER_INVOKE, final) != t.MATCH:
+                break
+            m = following
+        self._index += count
+        self._block_invokes += count
+        if buf.startswith(_TEMPLATE_CLOSE, nxt):  # the block ends: what _block would do next
+            self._state, self._pos = CONTENT, nxt + len(_TEMPLATE_CLOSE)
         else:
-            self._blocks.append(call)
+            self._state, self._pos = BLOCK, nxt
 
     def _open_param(self, head: str) -> None:
         call = self._call
@@ -598,7 +702,7 @@ class Machine:
 
     def _value_text(self, call: PendingCall, text: str) -> None:
         if text:
-            call.parts.append(text)
+            call.add(text)
             if call.streaming:
                 self._arg_delta(call, encode_basestring(text)[1:-1])
 
@@ -649,3 +753,16 @@ class Machine:
         self._add_block(block)
         if after:
             self._pending, self._pending_kind = after, CONTENT
+
+
+_HANDLERS: tuple[Callable[[Machine, bool], bool], ...] = (
+    Machine._text,
+    Machine._text,
+    Machine._block,
+    Machine._block_text,
+    Machine._invoke,
+    Machine._value,
+    Machine._after_param,
+    Machine._after_invoke,
+)
+"""The handler of each state, by state number; each returns whether to go on (False: wait for more text)."""

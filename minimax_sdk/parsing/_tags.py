@@ -16,6 +16,10 @@ PARAM_CLOSE = "</parameter>"
 TEXT_TAGS = (THINK_CLOSE, BLOCK_OPEN, THINK_OPEN)
 """Tags recognised in reasoning and in content."""
 
+_TEXT_TAG = re.compile("<(?:/think>|think>|minimax:tool_call>)")
+_TEXT_TAIL = max(len(tag) for tag in TEXT_TAGS) - 1
+"""The longest proper prefix of a text tag: only that much at the end of the buffer may still become one."""
+
 HEAD_MAX = 1024
 """An ``<invoke name=…`` or ``<parameter name=…`` head with no ``>`` within this many characters is text."""
 
@@ -74,6 +78,42 @@ def lookahead(buf: str, i: int, tags: tuple[str, ...], final: bool) -> int:
     if status == PARTIAL and final:
         return MATCH  # the output was cut off inside the next tag: the closing tag stands
     return status
+
+
+def find_text_tag(buf: str, pos: int) -> int:
+    """Index of the first whole tag of :data:`TEXT_TAGS` at or after ``pos``; -1 if none.
+
+    One C-level scan however many other ``<`` the text holds (``a < b``, ``<div>``): a ``<`` that cannot start
+    a tag costs no Python code. The first ``<`` is looked at on its own, because a tag often is the first.
+    """
+    i = buf.find("<", pos)
+    if i < 0 or buf.startswith(TEXT_TAGS, i):
+        return i
+    m = _TEXT_TAG.search(buf, i + 1)
+    return -1 if m is None else m.start()
+
+
+def text_tag_at(buf: str, i: int) -> str:
+    """The tag of :data:`TEXT_TAGS` that starts at ``i`` (one does)."""
+    if buf.startswith(THINK_CLOSE, i):
+        return THINK_CLOSE
+    return THINK_OPEN if buf.startswith(THINK_OPEN, i) else BLOCK_OPEN
+
+
+def partial_text_tag(buf: str, pos: int) -> int:
+    """Where a proper prefix of one of :data:`TEXT_TAGS` ends ``buf[pos:]``; -1 if none.
+
+    Every tag holds one ``<``, at its start: only the last ``<`` of the buffer can begin such a prefix.
+    """
+    n = len(buf)
+    j = buf.rfind("<", max(pos, n - _TEXT_TAIL))
+    if j < 0:
+        return -1
+    rest = buf[j:]
+    for tag in TEXT_TAGS:
+        if tag.startswith(rest):
+            return j
+    return -1
 
 
 def head_end(buf: str, i: int, final: bool) -> int:
