@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from minimax_sdk._json_types import json_type
 from minimax_sdk._safe_json import MAX_DEPTH, UnreadableJSON, loads
 from minimax_sdk.errors import ArgumentProblem, ToolArgumentsError
+from minimax_sdk.tools._fast_check import compile_check
 from minimax_sdk.tools._finite import non_finite_problems
 
 if TYPE_CHECKING:  # jsonschema and pydantic are imported when the first tool is built, not with the package
@@ -203,6 +204,7 @@ class SchemaChecker:
         validator_cls.check_schema(dict(schema))
         self._schema = schema
         self._validator = validator_cls(schema, format_checker=_formats())
+        self._certainly_valid = compile_check(schema)
 
     def problems(self, instance: Any) -> list[ArgumentProblem]:
         """Every problem of ``instance``: shallow before deep, in schema order, ``anyOf`` misses last; then each
@@ -210,7 +212,10 @@ class SchemaChecker:
 
         Raises ``RecursionError`` for an instance nested too deeply to walk.
         """
-        found = self._convert_all(self._validator.iter_errors(instance))
+        quick = self._certainly_valid  # most calls are valid: a plain check first, jsonschema when unsure
+        found: list[ArgumentProblem] = []
+        if quick is None or not quick(instance):
+            found = self._convert_all(self._validator.iter_errors(instance))
         found += non_finite_problems(instance, self._schema, json_path)
         return list(dict.fromkeys(found))
 
