@@ -167,6 +167,12 @@ class Mapping(dict):  # type: ignore[type-arg]
     pass
 
 
+OBJECT = {
+    "type": "object",
+    "properties": {"a": {"type": "string"}, "b": {"type": "number"}},
+    "required": ["a"],
+    "additionalProperties": False,
+}
 A_REF = {"$ref": "#/$defs/A", "$defs": {"A": {"type": "string"}}}
 # (schema, an invalid instance, a valid one): each keyword at its boundary
 BOUNDARIES: list[tuple[dict[str, Any], Any, Any]] = [
@@ -201,6 +207,11 @@ BOUNDARIES: list[tuple[dict[str, Any], Any, Any]] = [
     ({"anyOf": [{"type": "string"}, {"type": "null"}]}, 1, None),
     ({"allOf": [{"type": "number"}, {"minimum": 2}]}, 1, 2),
     (A_REF, 1, "a"),
+    # a tool's arguments: one function for the whole object
+    (OBJECT, {"a": "x", "c": 1}, {"a": "x"}),
+    (OBJECT, {"b": 1.5}, {"a": "x", "b": 1.5}),
+    (OBJECT, {"a": 1}, {"a": "", "b": -1}),
+    ({"type": "object", "properties": {"a": {"type": "string"}}}, {"a": 1}, {"b": [1]}),
 ]
 
 
@@ -212,3 +223,19 @@ def test_each_keyword_at_its_boundary(schema: dict[str, Any], invalid: Any, vali
     assert not quick(invalid)
     assert list(Draft202012Validator(schema).iter_errors(valid)) == []
     assert quick(valid)
+
+
+@pytest.mark.parametrize(
+    ("value", "sure"),
+    [
+        (Mapping(a="x"), False),
+        ({"a": Text("x")}, False),
+        ({"a": "x", "b": decimal.Decimal(1)}, False),
+        ({"a": "x", "b": 1.0}, True),
+    ],
+)
+def test_values_of_other_types_than_json_ones_are_left_to_jsonschema(value: Any, sure: bool) -> None:
+    quick = compile_check(OBJECT)
+    assert quick is not None
+    assert list(Draft202012Validator(OBJECT).iter_errors(value)) == []
+    assert quick(value) is sure

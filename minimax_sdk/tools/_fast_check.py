@@ -29,6 +29,7 @@ _ANNOTATIONS = frozenset(
 )
 _CHECKED_FORMATS = frozenset({"date", "uuid", "ipv4", "ipv6", "email"})  # what ``_validate`` checks
 _SCALARS = (str, int, float, bool, type(None))
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
 # The types a keyword for another type does not apply to. A keyword for strings, say, applies to a ``str``
 # subclass too, and one for numbers to a ``Decimal``: such values are "not sure" (``False``).
 _PLAIN = frozenset({str, int, float, bool, list, dict, type(None)})
@@ -77,6 +78,9 @@ class _Compiler:
             return lambda x: False
         if not isinstance(schema, Mapping):
             raise _Unsupported("schema")
+        plain_object = self._plain_object(schema)
+        if plain_object is not None:
+            return plain_object
         checks: list[Check] = []
         for key, value in schema.items():
             if key in _ANNOTATIONS:
@@ -91,6 +95,32 @@ class _Compiler:
         if len(checks) == 1:
             return checks[0]
         return lambda x: all(check(x) for check in checks)
+
+    def _plain_object(self, schema: Mapping[str, Any]) -> Check | None:
+        """One function for the most common shape (a tool's arguments): an object with properties, required
+        keys and additional properties, nothing else to check."""
+        keys = {k for k in schema if k not in _ANNOTATIONS}
+        if schema.get("type") != "object" or not keys <= _OBJECT_KEYWORDS:
+            return None
+        properties = schema.get("properties") or {}
+        required = schema.get("required") or []
+        if not isinstance(properties, Mapping) or not isinstance(required, list):
+            raise _Unsupported("properties")
+        if not all(isinstance(n, str) for n in required):
+            raise _Unsupported("required")
+        props = {name: self.compile(sub) for name, sub in properties.items()}
+        extra = self.compile(schema.get("additionalProperties", True))
+        names = tuple(required)
+
+        def check(x: Any) -> bool:
+            if type(x) is not dict:
+                return False
+            for key, value in x.items():
+                if not props.get(key, extra)(value):
+                    return False
+            return all(n in x for n in names)
+
+        return check
 
     def _keyword(self, key: str, value: Any, schema: Mapping[str, Any]) -> Check:
         if key == "type":
