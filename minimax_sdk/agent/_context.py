@@ -18,11 +18,13 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._tool_spec import ToolLike
 from ..messages import AssistantMessage, Message, SystemMessage, ToolMessage, UserMessage
-from ..template import RenderedLength, TemplateError, render_conversation, tools_block_length
+
+if TYPE_CHECKING:  # the template (and its prompt guard's regexes) load when a prompt is first measured
+    from ..template import RenderedLength
 
 CONTEXT_WINDOW = 204_800
 """MiniMax-M2.x context window on MiniMax's API, in tokens."""
@@ -40,6 +42,8 @@ def estimate_tokens(messages: Sequence[Message], tools: Sequence[ToolLike] | Non
     3.5 characters a token errs on the high side for English and code with M2's 200k-entry vocabulary, so a
     policy triggers a little early rather than late. Pass your own ``chars_per_token`` for other text.
     """
+    from ..template import render_conversation
+
     prompt = render_conversation(messages, tools, add_generation_prompt=True)
     return math.ceil(len(prompt) / chars_per_token)
 
@@ -88,7 +92,9 @@ class _Meter:
 
     def _reset(self) -> None:
         self._seen: list[Message] = []
-        self._length = RenderedLength()
+        from ..template import RenderedLength
+
+        self._length: RenderedLength = RenderedLength()
         self._turns: list[list[int]] = []  # [start, end] of each assistant turn, as ``_turns`` gives them
         self._tools: tuple[Any, ...] | None = None
         self._tools_length = 0
@@ -100,6 +106,8 @@ class _Meter:
         self, messages: Sequence[Message], tools: Sequence[ToolLike] | None
     ) -> tuple[int, list[list[int]]] | None:
         """The prompt's length and the turns of ``messages``, or ``None`` when they cannot be measured here."""
+        from ..template import TemplateError
+
         with self._lock:
             try:
                 return self._measure(messages, tools)
@@ -125,6 +133,8 @@ class _Meter:
                 self._turns[-1][1] = index + 1
         key = tuple(tools) if tools else ()
         if self._tools is None or not _same_objects(key, self._tools):
+            from ..template import tools_block_length
+
             self._tools_length = tools_block_length(tools)
             self._tools = key
         return self._length.total + self._tools_length, self._turns
