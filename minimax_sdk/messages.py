@@ -233,6 +233,9 @@ def _from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
     return message
 
 
+_MESSAGE_TYPES = (SystemMessage, UserMessage, AssistantMessage, ToolMessage)
+
+
 def to_message(obj: MessageLike) -> Message:
     """The SDK message for ``obj``: an SDK message as is, or a dict converted.
 
@@ -240,10 +243,10 @@ def to_message(obj: MessageLike) -> Message:
     ``reasoning`` or inline ``<think>``; tool-call arguments as dicts or JSON strings) or the ``to_dict()`` form
     of an SDK message. A key the SDK does not know raises ``ValueError`` naming it, rather than being dropped.
     """
+    if isinstance(obj, _MESSAGE_TYPES):  # first: a transcript's messages are converted on every agent turn
+        return obj
     from ._message_dicts import message_from_dict  # reads through the assembler, which builds these types
 
-    if isinstance(obj, SystemMessage | UserMessage | AssistantMessage | ToolMessage):
-        return obj
     return message_from_dict(obj)
 
 

@@ -408,3 +408,80 @@ def _tool_item_text(item: Any) -> str:
         if item.get("type") == "text" and "text" in item:
             return str(item["text"])
     return str(item)
+
+
+# --- the length of a rendered conversation, kept up to date as messages are appended ---------------------
+
+
+class RenderedLength:
+    """``len(render_conversation(messages, add_generation_prompt=True))`` without the tools block, extended one
+    message at a time: each message is rendered once, when it is added (what token budgeting needs on every
+    turn of an agent run, whose transcript only grows).
+
+    :meth:`add` checks and renders the message as :func:`render_conversation` would at that position and
+    raises the same :class:`TemplateError` for a message it cannot render; the state is then unchanged.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0  # messages added
+        self._fixed = len(_BEGIN) + len("]~b]system\n") + len(_DEFAULT_IDENTITY) + len(_END) + len(_GENERATION_PROMPT)
+        self._body = 0  # every written part except reasoning and the end of a trailing run of tool results
+        self._reasoning = 0  # the reasoning of assistant turns after the last user message
+        self._after_tool_call = False
+        self._previous_role: str | None = None
+
+    @property
+    def total(self) -> int:
+        """The length of the prompt for the messages added so far (no tools block)."""
+        pending_end = len(_END) if self._previous_role == "tool" else 0
+        return self._fixed + self._body + self._reasoning + pending_end
+
+    def add(self, message: Mapping[str, Any] | Message) -> None:
+        """Account for the next message (``messages[self.count]``)."""
+        index = self.count
+        (checked,) = _checked_at(message, index)
+        role = checked["role"]
+        if index == 0 and role == "system":
+            identity = len(_DEFAULT_IDENTITY)
+            self._fixed += len(_system_text(checked, _DEFAULT_IDENTITY)) - identity
+            self.count = 1
+            return
+        where = f"messages[{index}] ({role})"
+        body = len(_END) if self._previous_role == "tool" and role != "tool" else 0
+        reasoning = self._reasoning
+        after_tool_call = self._after_tool_call
+        if role == "assistant":
+            body += len("]~b]ai\n") + len(_assistant_body(checked, False, where, _as_is)) + len(_END)
+            thought, _ = _reasoning_and_content(checked, where)
+            if thought:
+                reasoning += len(f"{_THINK_OPEN}\n{thought}\n{_THINK_CLOSE}\n\n")
+            after_tool_call = bool(checked.get("tool_calls"))
+        elif role == "user":
+            body += len("]~b]user\n") + len(_visible_text(checked.get("content"), where)) + len(_END)
+            reasoning = 0  # earlier assistant turns now come before the last user message
+        elif role == "tool":
+            if not after_tool_call:
+                raise TemplateError(f"{where}: {_NO_TOOL_CALL}")
+            if self._previous_role != "tool":
+                body += len("]~b]tool")
+            body += len(_tool_responses(checked.get("content"), where, _as_is))
+        self._body += body
+        self._reasoning = reasoning
+        self._after_tool_call = after_tool_call
+        self._previous_role = role
+        self.count = index + 1
+
+
+def _checked_at(message: Mapping[str, Any] | Message, index: int) -> list[Mapping[str, Any]]:
+    """:func:`_checked_messages` for one message at ``messages[index]`` (its errors name that index)."""
+    try:
+        return _checked_messages([message])
+    except TemplateError as exc:
+        if index == 0:
+            raise
+        raise TemplateError(str(exc).replace("messages[0]", f"messages[{index}]", 1)) from None
+
+
+def tools_block_length(tools: Sequence[ToolLike] | None) -> int:
+    """The length of the tools block :func:`render_conversation` writes for ``tools`` (0 without tools)."""
+    return len(_tools_block(tools, _as_is))

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ._version import __version__
 from .messages import AssistantMessage, ChatResponse, DoneEvent, Message, StreamEvent, ToolMessage, Usage
 from .parsing import InvalidToolCall, ReasoningBlock, TextBlock, ToolCall
 
@@ -111,6 +110,8 @@ class ClientTracer:
         if provider is None and "opentelemetry.trace" not in sys.modules:
             return None
         from opentelemetry import trace
+
+        from ._version import __version__  # importlib.metadata: loaded only when spans are made
 
         self._otel = trace.get_tracer(_SCOPE, __version__, tracer_provider=provider)
         return self._otel

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+
+import pytest
 
 import minimax_sdk
 
@@ -104,11 +107,47 @@ def test_star_import_gives_exactly_all() -> None:
     assert set(namespace) - {"__builtins__"} == EXPECTED
 
 
+_OPTIONAL = ["langchain_core", "langchain", "sglang", "openai", "torch", "jinja2", "mcp", "opentelemetry", "rich"]
+_ON_FIRST_USE = ["pydantic", "pydantic_core", "jsonschema", "docstring_parser", "importlib.metadata"]
+
+
+def _loaded_after(code: str, candidates: list[str]) -> list[str]:
+    """Which of ``candidates`` a fresh interpreter has imported after running ``code``."""
+    probe = f"import sys\n{code}\nprint(sorted(m for m in {candidates!r} if m in sys.modules))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return list(ast.literal_eval(out.stdout.strip()))
+
+
 def test_importing_the_sdk_pulls_in_no_heavy_optional_dependency() -> None:
+    assert _loaded_after("import minimax_sdk", _OPTIONAL + _ON_FIRST_USE) == []
+
+
+def test_a_client_with_tools_from_raw_schemas_needs_no_pydantic() -> None:
     code = (
-        "import sys, minimax_sdk\n"
-        "heavy = {'langchain_core', 'langchain', 'sglang', 'openai', 'torch', 'jinja2'}\n"
-        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
+        "from minimax_sdk import MiniMax, FunctionBackend, Tool\n"
+        "client = MiniMax(backend=FunctionBackend(lambda request: 'hi'), model='m')\n"
+        "echo = Tool.from_schema('echo', {'type': 'object', 'properties': {'x': {'type': 'string'}}}, func=lambda x: x.upper())\n"
+        "assert client.chat([{'role': 'user', 'content': 'hi'}], tools=[echo]).message.content == 'hi'\n"
+        "assert echo.invoke({'x': 'y'}).text == 'Y'\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "[]"
+    # not rich: httpx imports it for its command line when it is installed
+    optional = [name for name in _OPTIONAL if name != "rich"]
+    assert _loaded_after(code, [*optional, "pydantic", "docstring_parser"]) == []
+
+
+def test_pydantic_and_jsonschema_load_when_the_first_tool_is_built() -> None:
+    code = "import minimax_sdk\n@minimax_sdk.tool\ndef add(a: int, b: int) -> int:\n    return a + b\n"
+    assert _loaded_after(code, ["pydantic", "jsonschema", "docstring_parser"]) == [
+        "docstring_parser",
+        "jsonschema",
+        "pydantic",
+    ]
+
+
+def test_names_resolve_on_first_use_and_dir_lists_them() -> None:
+    code = "import minimax_sdk\nassert minimax_sdk.agent.KeepEverything is minimax_sdk.KeepEverything\n"
+    assert _loaded_after(code, ["minimax_sdk.agent", "minimax_sdk.client"]) == ["minimax_sdk.agent"]
+    assert set(minimax_sdk.__all__) <= set(dir(minimax_sdk))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        minimax_sdk.Nope  # noqa: B018

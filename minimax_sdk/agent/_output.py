@@ -21,7 +21,6 @@ from .._json_types import json_type
 from .._safe_json import MAX_DEPTH, UnreadableJSON, loads, nested_deeper_than
 from ..errors import ArgumentProblem, ToolArgumentsError
 from ..tools import Tool
-from ..tools._schema import is_model_type, model_binding
 
 __all__ = ["OUTPUT_TOOL", "OutputType", "output_tool", "read_text_answer"]
 
@@ -57,6 +56,8 @@ def output_tool(output_type: OutputType) -> Tool:
     Raises ``TypeError`` for a type that is not a pydantic model, a dataclass or a TypedDict, and
     ``ValueError`` for a JSON Schema that is not valid or not an ``"type": "object"`` schema.
     """
+    from ..tools._schema import is_model_type, model_binding  # pydantic: loaded when a typed answer is asked for
+
     if isinstance(output_type, Mapping):
         schema = dict(output_type)
         if schema.get("type") != "object":

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import sys
 from dataclasses import dataclass
 from typing import Any
-
-from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_json
 
 from minimax_sdk.errors import ToolArgumentsError
 
@@ -44,6 +42,12 @@ class ToolResult:
     error: Exception | None = None
 
 
+def _is_pydantic_model(value: Any) -> bool:
+    # pydantic is not imported for this: a model instance cannot exist before pydantic was imported
+    pydantic = sys.modules.get("pydantic")
+    return pydantic is not None and isinstance(value, pydantic.BaseModel)
+
+
 def result_text(value: Any) -> str:
     """The text the model reads for a tool's return value (see the module docstring for the rules)."""
     if isinstance(value, str):
@@ -51,7 +55,9 @@ def result_text(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return result_text(value.value)
     is_dataclass_instance = dataclasses.is_dataclass(value) and not isinstance(value, type)
-    if isinstance(value, (BaseModel, *_JSON_VALUES)) or is_dataclass_instance:
+    if isinstance(value, _JSON_VALUES) or is_dataclass_instance or _is_pydantic_model(value):
+        from pydantic_core import PydanticSerializationError, to_json
+
         try:
             return to_json(value, fallback=str).decode()
         except (PydanticSerializationError, ValueError, TypeError):

@@ -18,7 +18,6 @@ import dataclasses
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import typing_extensions
@@ -30,20 +29,12 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaV
 from pydantic_core import PydanticUndefined, core_schema
 
 from minimax_sdk.errors import ToolArgumentsError
+from minimax_sdk.tools._binding import Binding, CallArgs
 from minimax_sdk.tools._docstrings import parse_docstring
 from minimax_sdk.tools._tidy import order_keys, tidy_schema
 from minimax_sdk.tools._validate import problems_from_pydantic
 
-__all__ = [
-    "Binding",
-    "ToolJsonSchema",
-    "function_binding",
-    "is_model_type",
-    "model_binding",
-    "schema_binding",
-]
-
-CallArgs = tuple[tuple[Any, ...], dict[str, Any]]
+__all__ = ["ToolJsonSchema", "function_binding", "is_model_type", "model_binding"]
 
 
 class ToolJsonSchema(GenerateJsonSchema):
@@ -102,17 +93,6 @@ def _class_schema(json_schema: JsonSchemaValue, cls: Any, aliases: Mapping[str, 
     if json_schema.get("type") == "object" and "additionalProperties" not in json_schema:
         json_schema["additionalProperties"] = False
     return json_schema
-
-
-@dataclass(frozen=True)
-class Binding:
-    """How a tool's arguments map to Python: the schema, the conversion, and the call."""
-
-    parameters: dict[str, Any]
-    description: str
-    convert: Callable[[dict[str, Any]], Any]
-    call_args: Callable[[Any], CallArgs]
-    model: type[Any] | None = None
 
 
 def _converter(tool_name: str, validate: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
@@ -242,15 +222,3 @@ def model_binding(model: type[Any], tool_name: str) -> Binding:
 
     converter = _converter(tool_name, adapter.validate_python)
     return Binding(order_keys(parameters), description, converter, call_args, model=model)
-
-
-def schema_binding(parameters: dict[str, Any], description: str) -> Binding:
-    """The binding of a raw JSON Schema tool: arguments stay the validated dict, passed as keywords."""
-
-    def convert(arguments: dict[str, Any]) -> dict[str, Any]:
-        return arguments
-
-    def call_args(arguments: dict[str, Any]) -> CallArgs:
-        return (), dict(arguments)
-
-    return Binding(parameters, description, convert, call_args)

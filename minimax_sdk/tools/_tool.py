@@ -11,16 +11,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, overload
 
 from minimax_sdk.errors import ToolArgumentsError
+from minimax_sdk.tools._binding import Binding, CallArgs, schema_binding
+from minimax_sdk.tools._function_cache import Prepared, cached, remember
 from minimax_sdk.tools._results import ToolResult, arguments_error_result, error_result, success_result
-from minimax_sdk.tools._schema import (
-    Binding,
-    CallArgs,
-    function_binding,
-    is_model_type,
-    model_binding,
-    schema_binding,
-)
 from minimax_sdk.tools._validate import SchemaChecker, as_arguments_object, check_schema, too_deep
+
+# ``_schema`` (pydantic, docstring_parser) is imported by the constructors that need it, so that
+# ``import minimax_sdk`` and tools built from a raw JSON Schema do not load pydantic.
 
 __all__ = ["Tool", "tool"]
 
@@ -66,13 +63,25 @@ class Tool:
     wrapped function directly, without validation.
     """
 
-    def __init__(self, name: str, description: str, binding: Binding, func: Callable[..., Any] | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        binding: Binding,
+        func: Callable[..., Any] | None,
+        *,
+        _prepared: Prepared | None = None,
+    ) -> None:
         """Use the constructors (``from_function``, ``from_model``, ``from_schema``) rather than this."""
         self._name = _checked_name(name)
         self._description = description
         self._binding = binding
         self._func = func
         self._is_async = func is not None and _is_async_callable(func)
+        if _prepared is not None:  # a function's tool built before: the same schema text and checker
+            self._parameters_json = _prepared.parameters_json
+            self._checker: SchemaChecker = _prepared.checker
+            return
         # The schema is kept as JSON text: what is validated is exactly what is sent, and each access to
         # ``definition`` decodes a fresh copy (several times faster than ``copy.deepcopy``).
         try:
@@ -80,7 +89,7 @@ class Tool:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"tool `{self._name}`: parameters are not JSON: {exc}") from None
         try:
-            self._checker: SchemaChecker = check_schema(json.loads(self._parameters_json))
+            self._checker = check_schema(json.loads(self._parameters_json))
         except ValueError as exc:
             raise ValueError(f"tool `{self._name}`: parameters are {exc}") from None
 
@@ -95,13 +104,25 @@ class Tool:
         The description is ``description`` if given, else the docstring's text; each parameter's description
         comes from ``Field(description=...)``, a string in ``Annotated[...]`` or the docstring (Google, NumPy
         or Sphinx style), in that order.
+
+        What is derived from a plain function (or a method) is built once and reused while the function is
+        unchanged, so passing the same function to every ``chat`` call costs microseconds after the first;
+        each call still returns a new ``Tool``.
         """
         if not callable(func):
             raise TypeError(f"Tool.from_function needs a callable, got {type(func).__name__}")
         target = func.func if isinstance(func, functools.partial) else func
         tool_name = _checked_name(name if name is not None else getattr(target, "__name__", None))
-        binding = function_binding(func, tool_name)
-        return cls(tool_name, binding.description if description is None else description, binding, func)
+        prepared = cached(func, tool_name)
+        if prepared is None:
+            from minimax_sdk.tools._schema import function_binding
+
+            built = cls(tool_name, "", function_binding(func, tool_name), func)
+            prepared = Prepared(built._binding, built._parameters_json, built._checker)
+            remember(func, tool_name, prepared)
+        binding = prepared.binding
+        text = binding.description if description is None else description
+        return cls(tool_name, text, binding, func, _prepared=prepared)
 
     @classmethod
     def from_model(
@@ -117,6 +138,8 @@ class Tool:
         :meth:`validate` returns an instance of ``model``; ``func``, if given, is called with it. Without
         ``func`` the caller executes the tool (structured output, hand-offs) and ``invoke`` raises.
         """
+        from minimax_sdk.tools._schema import model_binding
+
         tool_name = _checked_name(name if name is not None else getattr(model, "__name__", None))
         binding = model_binding(model, tool_name)
         return cls(tool_name, binding.description if description is None else description, binding, func)
@@ -320,6 +343,8 @@ def tool(
         if isinstance(target, Tool):
             raise TypeError(f"{target!r} is already a Tool")
         if isinstance(target, type):
+            from minimax_sdk.tools._schema import is_model_type
+
             if not is_model_type(target):
                 raise TypeError(
                     "@tool on a class needs a pydantic model, a dataclass or a TypedDict, got "

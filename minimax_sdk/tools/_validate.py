@@ -9,20 +9,21 @@ quote a given value only when it is short, so secrets and long texts are never e
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
-
-from jsonschema import FormatChecker, ValidationError
-from jsonschema.exceptions import SchemaError
-from jsonschema.validators import Draft202012Validator, validator_for
-from pydantic import ValidationError as PydanticValidationError
+from typing import TYPE_CHECKING, Any
 
 from minimax_sdk._json_types import json_type
 from minimax_sdk._safe_json import MAX_DEPTH, UnreadableJSON, loads
 from minimax_sdk.errors import ArgumentProblem, ToolArgumentsError
+from minimax_sdk.tools._fast_check import compile_check
 from minimax_sdk.tools._finite import non_finite_problems
+
+if TYPE_CHECKING:  # jsonschema and pydantic are imported when the first tool is built, not with the package
+    from jsonschema import FormatChecker, ValidationError
+    from pydantic import ValidationError as PydanticValidationError
 
 __all__ = [
     "SchemaChecker",
@@ -38,10 +39,16 @@ __all__ = [
 _MAX_QUOTED = 40
 _MAX_ENUM_LISTED = 10
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Formats checked while validating: cheap, dependency-free and unambiguous. ``date-time``, ``time`` and
-# ``duration`` are left to the conversion step (pydantic), which accepts the forms Python users expect.
-_FORMATS = FormatChecker(formats=("date", "uuid", "ipv4", "ipv6", "email"))
 _WEAK = frozenset({"anyOf", "oneOf"})
+
+
+@functools.cache
+def _formats() -> FormatChecker:
+    """Formats checked while validating: cheap, dependency-free and unambiguous. ``date-time``, ``time`` and
+    ``duration`` are left to the conversion step (pydantic), which accepts the forms Python users expect."""
+    from jsonschema import FormatChecker
+
+    return FormatChecker(formats=("date", "uuid", "ipv4", "ipv6", "email"))
 
 
 def _quote(value: Any) -> str | None:
@@ -191,10 +198,13 @@ class SchemaChecker:
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         """Raises ``jsonschema.exceptions.SchemaError`` when ``schema`` is not a valid JSON Schema."""
+        from jsonschema.validators import Draft202012Validator, validator_for
+
         validator_cls = validator_for(schema, default=Draft202012Validator)
         validator_cls.check_schema(dict(schema))
         self._schema = schema
-        self._validator = validator_cls(schema, format_checker=_FORMATS)
+        self._validator = validator_cls(schema, format_checker=_formats())
+        self._certainly_valid = compile_check(schema)
 
     def problems(self, instance: Any) -> list[ArgumentProblem]:
         """Every problem of ``instance``: shallow before deep, in schema order, ``anyOf`` misses last; then each
@@ -202,7 +212,10 @@ class SchemaChecker:
 
         Raises ``RecursionError`` for an instance nested too deeply to walk.
         """
-        found = self._convert_all(self._validator.iter_errors(instance))
+        quick = self._certainly_valid  # most calls are valid: a plain check first, jsonschema when unsure
+        found: list[ArgumentProblem] = []
+        if quick is None or not quick(instance):
+            found = self._convert_all(self._validator.iter_errors(instance))
         found += non_finite_problems(instance, self._schema, json_path)
         return list(dict.fromkeys(found))
 
@@ -338,8 +351,7 @@ def _generic(error: ValidationError) -> list[ArgumentProblem]:
     return [_problem(json_path(error.absolute_path), expected, error.instance)]
 
 
-_Handler = Callable[[ValidationError], list[ArgumentProblem]]
-_HANDLERS: dict[str, _Handler] = {
+_HANDLERS: dict[str, Callable[[ValidationError], list[ArgumentProblem]]] = {
     "type": _type,
     "required": _required,
     "additionalProperties": _additional,
@@ -390,6 +402,8 @@ def problems_from_pydantic(exc: PydanticValidationError, data: Any) -> list[Argu
 
 def check_schema(schema: Mapping[str, Any]) -> SchemaChecker:
     """A checker for ``schema``; raises ``ValueError`` naming the problem when it is not a valid schema."""
+    from jsonschema.exceptions import SchemaError
+
     try:
         return SchemaChecker(schema)
     except SchemaError as exc:
