@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the same names, imported for type checkers and IDEs; at run
     from .backends.function import FunctionBackend
     from .backends.registry import BackendKind, register_backend
     from .client import AsyncChatStream, AsyncMiniMax, ChatStream, MiniMax
-    from .config import Settings, load_settings
+    from .config import Prices, Settings, load_settings
     from .errors import (
         APIConnectionError,
         APIError,
@@ -84,6 +84,7 @@ if TYPE_CHECKING:  # the same names, imported for type checkers and IDEs; at run
     )
     from .template import TemplateError, render_assistant_turn, render_conversation, render_tool_call
     from .tools import Tool, ToolResult, tool
+    from .tracing import Tracing
 
 # Where each public name lives: read by ``__getattr__`` the first time the name is used.
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -119,6 +120,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "MiniMax",
     ),
     ".config": (
+        "Prices",
         "Settings",
         "load_settings",
     ),
@@ -184,6 +186,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ToolResult",
         "tool",
     ),
+    ".tracing": ("Tracing",),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 # Modules that ``import minimax_sdk`` used to import, and so to make attributes of the package.
@@ -232,6 +235,7 @@ __all__ = [
     "OverloadedError",
     "ParsedOutput",
     "PermissionDeniedError",
+    "Prices",
     "RateLimitError",
     "ReasoningBlock",
     "ReasoningDelta",
@@ -257,6 +261,7 @@ __all__ = [
     "ToolMessage",
     "ToolResult",
     "ToolStartEvent",
+    "Tracing",
     "TurnStartEvent",
     "Usage",
     "UsageEvent",
