@@ -52,22 +52,38 @@ class StandInBackend:
         pass
 
 
-def per_turn(calls: int, policy: Any) -> float:
-    best = float("inf")
-    for _ in range(5):
+def transcript(prior: int) -> list[dict[str, str]]:
+    """A conversation of ``prior`` earlier messages (user and assistant in turn), then the user's request."""
+    earlier = [
+        {"role": "user" if i % 2 == 0 else "assistant", "content": f"Message {i}: " + "some earlier words " * 10}
+        for i in range(prior)
+    ]
+    return [*earlier, {"role": "user", "content": "go"}]
+
+
+def per_turn_samples(calls: int, policy: Any, prior: int = 0, runs: int = 5, turns: int = TURNS) -> list[float]:
+    """Microseconds per turn of ``runs`` runs of ``turns`` turns, each from a transcript of ``prior`` messages."""
+    messages = transcript(prior)
+    samples = []
+    for _ in range(runs):
         client = MiniMax(backend=StandInBackend(calls), model="m")
         start = time.perf_counter()
         result = client.run(
-            [{"role": "user", "content": "go"}],
+            messages,
             tools=[lookup],
-            limits=Limits(max_turns=TURNS, max_tool_calls=10_000),
+            limits=Limits(max_turns=turns, max_tool_calls=10_000),
             context_policy=policy,
         )
         elapsed = time.perf_counter() - start
         assert result.stop_reason == "max_turns"
-        assert result.tool_calls == TURNS * calls
-        best = min(best, elapsed)
-    return best / TURNS * 1e6
+        assert result.tool_calls == turns * calls
+        assert all(m.content == f"k{i % calls}" for i, m in enumerate(r for r in result.messages if r.role == "tool"))
+        samples.append(elapsed / turns * 1e6)
+    return samples
+
+
+def per_turn(calls: int, policy: Any) -> float:
+    return min(per_turn_samples(calls, policy))
 
 
 def main() -> None:

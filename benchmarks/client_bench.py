@@ -55,8 +55,8 @@ from minimax_sdk import MiniMax  # noqa: E402
 
 try:
     import openai
-except ImportError:  # pragma: no cover - the benchmark needs it
-    sys.exit("client_bench needs the openai client: .venv/bin/pip install 'openai==2.8.0'")
+except ImportError:  # the peer is optional for run_all.py, which reports it as skipped
+    openai = None  # type: ignore[assignment]
 
 MODEL = "MiniMaxAI/MiniMax-M2.1"
 API_KEY = "sk-test"
@@ -345,51 +345,61 @@ def small_check(name: str, out: Any) -> None:
 
 def stats(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
-    return {"best_s": ordered[0], "median_s": ordered[len(ordered) // 2], "runs": len(ordered)}
+    return {"best_s": ordered[0], "median_s": ordered[len(ordered) // 2], "runs": len(ordered), "samples": times}
 
 
 # --- scenarios ----------------------------------------------------------------------------------------------------
 
 
-def stream_compare(script: Script, repeat: int) -> dict[str, dict[str, float]]:
+def stream_compare(script: Script, repeat: int, with_openai: bool = True) -> dict[str, dict[str, Any]]:
     turns = [script.turn()] * (3 * (repeat + 1))
     with reference_server("openai-split", turns) as url:
-        floor, ours, peer = Floor(url), Ours(url), OpenAIClient(url)
+        floor, ours = Floor(url), Ours(url)
+        peer = OpenAIClient(url) if with_openai else None
         try:
-            runners = {"floor": floor.stream, "ours": ours.stream, "openai": peer.stream}
+            runners = {"floor": floor.stream, "ours": ours.stream}
+            if peer is not None:
+                runners["openai"] = peer.stream
             times = interleaved(runners, repeat, stream_checker(script))
         finally:
             for client in (floor, ours, peer):
-                client.close()
+                if client is not None:
+                    client.close()
     result = {name: stats(t) for name, t in times.items()}
     result["floor"]["events"] = floor.events
     result["floor"]["first_byte_s"] = min(floor.first_byte)
     return result
 
 
-def small_compare(repeat: int) -> dict[str, dict[str, float]]:
-    """Each run is SMALL_REQUESTS requests on one client; the clients' runs of a round are interleaved in
-    blocks of SMALL_BLOCK requests, so a burst of machine noise lands on all of them alike."""
+def small_compare(
+    repeat: int, requests: int = SMALL_REQUESTS, block: int = SMALL_BLOCK, with_openai: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Each run is ``requests`` requests on one client; the clients' runs of a round are interleaved in
+    blocks of ``block`` requests, so a burst of machine noise lands on all of them alike."""
     with reference_server("openai-split", []) as url:  # no turns: every request gets the echo turn
-        floor, ours, peer = Floor(url), Ours(url), OpenAIClient(url)
+        floor, ours = Floor(url), Ours(url)
+        peer = OpenAIClient(url) if with_openai else None
         try:
-            clients = {"floor": floor, "ours": ours, "openai": peer}
+            clients: dict[str, Any] = {"floor": floor, "ours": ours}
+            if peer is not None:
+                clients["openai"] = peer
             for name, client in clients.items():
                 for _ in range(SMALL_WARMUP):
                     small_check(name, client.small())
             times: dict[str, list[float]] = {name: [] for name in clients}
             for _ in range(repeat):
                 totals = dict.fromkeys(clients, 0.0)
-                for _ in range(SMALL_REQUESTS // SMALL_BLOCK):
+                for _ in range(requests // block):
                     for name, client in clients.items():
-                        seconds, last = timed(small_batch(client, SMALL_BLOCK))
+                        seconds, last = timed(small_batch(client, block))
                         small_check(name, last)
                         totals[name] += seconds
                 for name, total in totals.items():
                     times[name].append(total)
         finally:
             for client in (floor, ours, peer):
-                client.close()
+                if client is not None:
+                    client.close()
     return {name: stats(t) for name, t in times.items()}
 
 
@@ -472,6 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="rows per profile (default 25)")
     parser.add_argument("--profile-sort", choices=["tottime", "cumtime"], default="tottime")
     args = parser.parse_args(argv)
+    if openai is None:
+        parser.error("client_bench needs the openai client: .venv/bin/pip install 'openai==2.8.0'")
     if args.repeat < 5:
         parser.error("--repeat must be at least 5")
     script = make_script()

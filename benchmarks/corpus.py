@@ -156,3 +156,179 @@ CORPORA = {
     "b_small_calls": many_small_calls,
     "c_huge_argument": huge_argument,
 }
+
+
+# --- the cases of run_all.py (issue 13): each generator returns the text and what a parse must give -----------
+
+LOOKUP_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "lookup",
+        "description": "Look a key up.",
+        "parameters": {
+            "type": "object",
+            "properties": {"key": {"type": "string"}, "limit": {"type": "integer"}, "exact": {"type": "boolean"}},
+            "required": ["key"],
+        },
+    },
+}
+WRITE_TOOL: dict[str, Any] = {
+    "type": "function",
+    "function": {
+        "name": "write_file",
+        "description": "Write a text file.",
+        "parameters": {
+            "type": "object",
+            "properties": {"path": {"type": "string"}, "content": {"type": "string"}},
+            "required": ["path", "content"],
+        },
+    },
+}
+CALL_TOOLS = [LOOKUP_TOOL, WRITE_TOOL]
+
+Call = tuple[str, dict[str, Any]]  # name, arguments
+
+
+class Expected:
+    """A raw completion (the prompt ended inside ``<think>``) and what parsing it must give."""
+
+    def __init__(self, text: str, reasoning: str, content: str, calls: list[Call]) -> None:
+        self.text = text
+        self.reasoning = reasoning
+        self.content = content
+        self.calls = calls
+
+    @property
+    def size(self) -> int:
+        return len(self.text.encode())
+
+
+_PLAIN = ["the", "model", "reads", "the", "request", "and", "plans", "which", "files", "to", "open", "before", "it"]
+
+
+def _plain(rng: random.Random, size: int) -> str:
+    """English-like prose without any ``<``."""
+    out: list[str] = []
+    n = 0
+    while n < size:
+        line = " ".join(rng.choice(_PLAIN) for _ in range(rng.randint(6, 16))).capitalize() + ".\n"
+        out.append(line)
+        n += len(line)
+    return "".join(out)[:size].strip() + "."
+
+
+def _angle_code(rng: random.Random, size: int) -> str:
+    """Prose about code with one ``<`` about every 45 characters (comparisons, generics, HTML)."""
+    pieces = [
+        "we check that x < limit before the loop ends; ",
+        "the signature is list[int] -> dict<str, int> now. ",
+        "then i < n holds, so the index stays valid. ",
+        "the template emits <div> around each row here. ",
+        "for a < b the swap is skipped and we go on. ",
+    ]
+    out: list[str] = []
+    n = 0
+    while n < size:
+        piece = rng.choice(pieces)
+        out.append(piece)
+        n += len(piece)
+    return "".join(out)[:size].strip() + "."
+
+
+def reasoning_and_content(size: int, seed: int = 11) -> Expected:
+    """Reasoning, then content; no tool calls. About 90 % of the bytes are reasoning."""
+    rng = random.Random(seed)
+    reasoning = _plain(rng, int(size * 0.9))
+    content = _plain(rng, max(20, size - len(reasoning) - 20))
+    return Expected(f"{reasoning}\n</think>\n\n{content}", reasoning, content, [])
+
+
+def angle_heavy(size: int, seed: int = 12) -> Expected:
+    """Reasoning and content about code, one ``<`` about every 45 characters; no tool calls."""
+    rng = random.Random(seed)
+    reasoning = _angle_code(rng, int(size * 0.9))
+    content = _angle_code(rng, max(20, size - len(reasoning) - 20))
+    return Expected(f"{reasoning}\n</think>\n\n{content}", reasoning, content, [])
+
+
+def _lookup_invoke(args: dict[str, Any]) -> str:
+    return (
+        '<invoke name="lookup">\n'
+        f'<parameter name="key">{args["key"]}</parameter>\n'
+        f'<parameter name="limit">{args["limit"]}</parameter>\n'
+        f'<parameter name="exact">{"true" if args["exact"] else "false"}</parameter>\n'
+        "</invoke>\n"
+    )
+
+
+def small_calls(count: int = 1_000, per_block: int = 10, seed: int = 13) -> Expected:
+    """Short reasoning and content, then ``count`` calls of three parameters, ``per_block`` calls per block."""
+    rng = random.Random(seed)
+    reasoning = "I will look every key up, ten at a time."
+    content = "Looking them up."
+    parts = [f"{reasoning}\n</think>\n\n{content}\n"]
+    calls: list[Call] = []
+    for start in range(0, count, per_block):
+        parts.append("<minimax:tool_call>\n")
+        for i in range(start, min(count, start + per_block)):
+            args = {"key": f"user/{i}/profile name", "limit": rng.randint(1, 500), "exact": rng.random() < 0.5}
+            calls.append(("lookup", args))
+            parts.append(_lookup_invoke(args))
+        parts.append("</minimax:tool_call>\n")
+    return Expected("".join(parts).rstrip("\n"), reasoning, content, calls)
+
+
+def _write_call(path: str, content: str) -> str:
+    return (
+        '<minimax:tool_call>\n<invoke name="write_file">\n'
+        f'<parameter name="path">{path}</parameter>\n'
+        f'<parameter name="content">{content}</parameter>\n'
+        "</invoke>\n</minimax:tool_call>"
+    )
+
+
+def _file_text(rng: random.Random, size: int) -> str:
+    """Source code with ``<``, quotes, backslashes and newlines; never a ``</parameter>``; no edge newline."""
+    return "# generated\n" + _code(rng, max(0, size - 12)).rstrip("\n") + "\n# end"
+
+
+def one_call(argument_size: int = 1_000, seed: int = 14) -> Expected:
+    """Short reasoning, then one write_file call whose content argument is ``argument_size`` characters."""
+    rng = random.Random(seed)
+    reasoning = "Save the file."
+    body = _file_text(rng, argument_size)
+    args = {"path": "src/app.py", "content": body}
+    text = f"{reasoning}\n</think>\n\n{_write_call(args['path'], body)}"
+    return Expected(text, reasoning, "", [("write_file", args)])
+
+
+def write_file(size: int, seed: int = 15) -> Expected:
+    """Some reasoning, then one write_file call whose argument is nearly the whole output."""
+    rng = random.Random(seed)
+    reasoning = _plain(rng, min(2_000, size // 10))
+    body = _file_text(rng, max(100, size - len(reasoning) - 150))
+    args = {"path": "src/generated.py", "content": body}
+    text = f"{reasoning}\n</think>\n\n{_write_call(args['path'], body)}"
+    return Expected(text, reasoning, "", [("write_file", args)])
+
+
+SPECIAL_TOKENS = ("</think>", "<minimax:tool_call>", "</minimax:tool_call>")
+
+
+def deltas(text: str, size: int = 4) -> list[str]:
+    """``text`` in pieces of ``size`` characters, each of M2's special tokens a piece of its own.
+
+    A server streams tokens, and ``</think>`` and the tool-call block tags are single tokens of the M2
+    vocabulary, so they never arrive split (SGLang's MiniMax-M2 detector relies on that)."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        cut = min((i for t in SPECIAL_TOKENS if (i := text.find(t, pos)) != -1), default=len(text))
+        while pos < cut:
+            out.append(text[pos : min(pos + size, cut)])
+            pos = min(pos + size, cut)
+        if cut < len(text):
+            token = next(t for t in SPECIAL_TOKENS if text.startswith(t, cut))
+            out.append(token)
+            pos = cut + len(token)
+    return out
