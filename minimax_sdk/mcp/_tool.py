@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from minimax_sdk.errors import ToolArgumentsError
 from minimax_sdk.tools import Tool, ToolResult
+from minimax_sdk.tools._binding import schema_binding
 from minimax_sdk.tools._results import arguments_error_result
-from minimax_sdk.tools._schema import schema_binding
 
 if TYPE_CHECKING:
     from minimax_sdk.mcp._session import MCPSession
