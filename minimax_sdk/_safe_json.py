@@ -30,6 +30,10 @@ class UnreadableJSON(ValueError):
         super().__init__(reason)
 
 
+_scan_once = json.JSONDecoder().scan_once
+"""``(value, end)`` for the JSON value starting at an index of a ``str``: what ``json.loads`` runs inside."""
+
+
 def nested_deeper_than(value: Any, limit: int) -> bool:
     """Whether ``value`` has lists / dicts nested more than ``limit`` levels (iterative: no recursion)."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -60,6 +64,16 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     ``NaN`` and ``Infinity`` are read as ``json.loads`` reads them; deciding whether they are acceptable is
     left to the caller (tool validation rejects them unless the schema allows them).
     """
+    if type(text) is str:
+        # the common case first: the C scanner without json.loads' wrappers (a stream reads thousands of small
+        # objects); anything it does not read whole (whitespace around the value, bad input) takes the path below
+        try:
+            value, end = _scan_once(text, 0)
+        except Exception:  # noqa: BLE001 - StopIteration, JSONDecodeError, RecursionError, ValueError: re-read below
+            pass
+        else:
+            if end == len(text) and (end <= max_depth or not _may_nest_deeper(text, max_depth)):
+                return value
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:

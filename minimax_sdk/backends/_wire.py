@@ -170,21 +170,25 @@ class ChunkReader:
         self._details_last: Mapping[str, Any] | None = None
 
     def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+        # called for every event of a stream: ``type(x) is dict`` first (what JSON gives), as the Mapping ABC's
+        # isinstance check costs more than a chunk's other work
         assembler = self.assembler
         events: list[StreamEvent] = []
         if assembler.model is None or assembler.id is None:
             _metadata(chunk, assembler)
         choices = chunk.get("choices")
-        if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
+        if isinstance(choices, list) and choices:
             choice = choices[0]
-            delta = choice.get("delta")
-            if isinstance(delta, Mapping):
-                self._delta(delta, events)
-            finish = choice.get("finish_reason")
-            if isinstance(finish, str):
-                assembler.server_finish_reason = finish
-        if "usage" in chunk:
-            usage = usage_from(chunk["usage"])
+            if type(choice) is dict or isinstance(choice, Mapping):
+                delta = choice.get("delta")
+                if type(delta) is dict or isinstance(delta, Mapping):
+                    self._delta(delta, events)
+                finish = choice.get("finish_reason")
+                if isinstance(finish, str):
+                    assembler.server_finish_reason = finish
+        usage_data = chunk.get("usage")
+        if usage_data is not None:  # most servers send "usage": null in every chunk but the last
+            usage = usage_from(usage_data)
             if usage is not None:
                 events.extend(assembler.add_usage(usage))
         return events
@@ -192,17 +196,17 @@ class ChunkReader:
     def _delta(self, delta: Mapping[str, Any], events: list[StreamEvent]) -> None:
         assembler = self.assembler
         details = delta.get("reasoning_details")
-        if isinstance(details, list) and details:
+        if details and isinstance(details, list):
             events.extend(assembler.reasoning(self._details_piece(details), "reasoning_details"))
         for key in _FIELDS:
             value = delta.get(key)
-            if isinstance(value, str):
+            if value and isinstance(value, str):
                 events.extend(assembler.reasoning(value, key))
         content = delta.get("content")
-        if isinstance(content, str):
+        if content and isinstance(content, str):
             events.extend(assembler.content(content))
         calls = delta.get("tool_calls")
-        if isinstance(calls, list):
+        if calls and isinstance(calls, list):
             for call in calls:
                 if isinstance(call, Mapping):
                     index = call.get("index")
