@@ -72,7 +72,8 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
         except Exception:  # noqa: BLE001 - StopIteration, JSONDecodeError, RecursionError, ValueError: re-read below
             pass
         else:
-            if end == len(text) and (end <= max_depth or not _may_nest_deeper(text, max_depth)):
+            # nesting deeper than max_depth takes max_depth + 1 brackets opened and closed: a shorter text cannot
+            if end == len(text) and (end <= 2 * max_depth + 1 or not _may_nest_deeper(text, max_depth)):
                 return value
     try:
         value = json.loads(text)

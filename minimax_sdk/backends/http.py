@@ -138,10 +138,11 @@ class _Pacing:
     """A stream's two clocks: the longest wait between events (``timeout``; keep-alive comments and stray bytes
     do not count as events) and the request's deadline."""
 
-    __slots__ = ("_last", "_prepared", "events")
+    __slots__ = ("_deadline_at", "_last", "_prepared", "events")
 
     def __init__(self, prepared: _Prepared) -> None:
         self._prepared = prepared
+        self._deadline_at = prepared.deadline_at
         self._last = time.monotonic()
         self.events = 0
         """How many events arrived (for the log line at the stream's end)."""
@@ -154,7 +155,8 @@ class _Pacing:
         elif now - self._last > self._prepared.event_timeout:
             timeout = self._prepared.event_timeout
             raise APITimeoutError(f"no stream event for {timeout:g} s (keep-alive comments do not count)")
-        self._prepared.check_deadline(now)
+        if self._deadline_at is not None and now > self._deadline_at:
+            self._prepared.check_deadline(now)
         return batch
 
 
