@@ -64,16 +64,22 @@ def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     ``NaN`` and ``Infinity`` are read as ``json.loads`` reads them; deciding whether they are acceptable is
     left to the caller (tool validation rejects them unless the schema allows them).
     """
-    if type(text) is str:
+    fast = text
+    if type(fast) is bytes:
+        try:
+            fast = fast.decode("utf-8")  # what an HTTP body nearly always is; json.loads reads the others below
+        except UnicodeDecodeError:
+            pass
+    if type(fast) is str:
         # the common case first: the C scanner without json.loads' wrappers (a stream reads thousands of small
         # objects); anything it does not read whole (whitespace around the value, bad input) takes the path below
         try:
-            value, end = _scan_once(text, 0)
+            value, end = _scan_once(fast, 0)
         except Exception:  # noqa: BLE001 - StopIteration, JSONDecodeError, RecursionError, ValueError: re-read below
             pass
         else:
             # nesting deeper than max_depth takes max_depth + 1 brackets opened and closed: a shorter text cannot
-            if end == len(text) and (end <= 2 * max_depth + 1 or not _may_nest_deeper(text, max_depth)):
+            if end == len(fast) and (end <= 2 * max_depth + 1 or not _may_nest_deeper(fast, max_depth)):
                 return value
     try:
         value = json.loads(text)

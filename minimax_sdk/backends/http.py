@@ -257,17 +257,17 @@ class _Common:
                 resp.status_code, headers, content, secrets=self.secrets, where=self.where, hint=hint
             )
 
-    def checked_body(self, resp: httpx.Response, content: bytes) -> Mapping[str, Any]:
+    def checked_body(self, resp: httpx.Response, content: bytes, request_id: str | None) -> Mapping[str, Any]:
         """A read response's JSON body, after raising the error it carries: an HTTP status, or an error inside
         HTTP 200 (MiniMax sends those as JSON even to a streamed request)."""
         self.raise_for_status(resp, content)
-        request_id = request_id_from_headers(resp.headers)
         return check_payload(decode_json(content, "the response body", request_id), resp.headers, self.secrets)
 
     def response(self, resp: httpx.Response, content: bytes, request: ChatRequest) -> ChatResponse:
-        data = self.checked_body(resp, content)
+        request_id = request_id_from_headers(resp.headers)
+        data = self.checked_body(resp, content, request_id)
         assembler = self.assembler(request, stream=False)
-        assembler.request_id = request_id_from_headers(resp.headers)
+        assembler.request_id = request_id
         try:
             read_response(data, assembler)
         except ValueError as exc:
@@ -321,9 +321,8 @@ class _Common:
     def whole_answer(self, resp: httpx.Response, content: bytes, reader: ChunkReader) -> list[StreamEvent]:
         """A streamed request answered with a whole JSON body (read already): the error it carries raised, or,
         from a server that ignores ``stream``, the completion read as the stream's events."""
-        data = self.checked_body(resp, content)
+        data = self.checked_body(resp, content, reader.assembler.request_id)
         assembler = reader.assembler
-        assembler.request_id = request_id_from_headers(resp.headers)
         try:
             events = read_response(data, assembler)
         except ValueError as exc:
