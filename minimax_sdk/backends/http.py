@@ -434,46 +434,42 @@ class HttpBackend(_Common, Backend):
     def _read(
         self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
     ) -> Iterator[StreamEvent]:
+        """The response's events: its SSE events read into ``reader``, or a whole JSON answer. One generator
+        (each level of generators costs every event a frame switch)."""
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         self.log_response(prepared, resp, started, stream=True)
         pacing = _Pacing(prepared)
         whole = resp.status_code >= 400 or is_json(resp.headers)
+        failure: APIError | None = None
         try:
-            yield from self._read_events(resp, reader, prepared, pacing, whole=whole)
+            try:
+                if whole:
+                    yield from self.whole_answer(resp, self._body(resp, prepared), reader)
+                    return
+                decoder = SSEDecoder()
+                headers, secrets, feed = resp.headers, self.secrets, reader.feed
+                chunks = _body_chunks(resp)
+                for chunk in chunks:
+                    for sse in pacing.checked(decoder.feed(chunk)):
+                        data = sse.data
+                        if data == "[DONE]":
+                            yield from reader.close()
+                            _drain(chunks)
+                            return
+                        yield from feed(check_payload(decode_json(data, "a stream event"), headers, secrets))
+                for sse in decoder.close():
+                    yield from self.event_batch(sse.data, reader, headers)
+                    if reader.assembler.done:
+                        return
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            except APIError as exc:
+                failure = exc
+            raise self.stream_failure(reader, failure, request_id)  # outside the except blocks
         finally:
             if not whole:
                 self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
-
-    def _read_events(
-        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
-    ) -> Iterator[StreamEvent]:
-        request_id = reader.assembler.request_id
-        failure: APIError | None = None
-        try:
-            if whole:
-                yield from self.whole_answer(resp, self._body(resp, prepared), reader)
-                return
-            decoder = SSEDecoder()
-            headers = resp.headers
-            chunks = _body_chunks(resp)
-            for chunk in chunks:
-                for sse in pacing.checked(decoder.feed(chunk)):
-                    yield from self.event_batch(sse.data, reader, headers)
-                    if reader.assembler.done:
-                        with contextlib.suppress(httpx.HTTPError):
-                            for _ in chunks:  # the rest of the body (its chunked terminator): the connection is reused
-                                pass
-                        return
-            for sse in decoder.close():
-                yield from self.event_batch(sse.data, reader, headers)
-                if reader.assembler.done:
-                    return
-        except httpx.HTTPError as exc:
-            failure = self.transport_error(exc)
-        except APIError as exc:
-            failure = exc
-        raise self.stream_failure(reader, failure, request_id)
 
 
 class AsyncHttpBackend(_Common, AsyncBackend):
@@ -559,8 +555,9 @@ class AsyncHttpBackend(_Common, AsyncBackend):
             failure = self.transport_error(exc)
         else:
             try:
-                async for event in self._read(resp, reader, prepared, started):
-                    yield event
+                async with contextlib.aclosing(self._read(resp, reader, prepared, started)) as events:
+                    async for event in events:
+                        yield event
                 return
             finally:
                 await resp.aclose()
@@ -570,51 +567,58 @@ class AsyncHttpBackend(_Common, AsyncBackend):
     async def _read(
         self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
     ) -> AsyncGenerator[StreamEvent, None]:
+        """The response's events, as the blocking backend's ``_read`` reads them."""
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         self.log_response(prepared, resp, started, stream=True)
         pacing = _Pacing(prepared)
         whole = resp.status_code >= 400 or is_json(resp.headers)
+        failure: APIError | None = None
         try:
-            async with contextlib.aclosing(self._read_events(resp, reader, prepared, pacing, whole=whole)) as events:
-                async for event in events:
-                    yield event
+            try:
+                if whole:
+                    for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
+                        yield event
+                    return
+                decoder = SSEDecoder()
+                headers, secrets, feed = resp.headers, self.secrets, reader.feed
+                chunks = _abody_chunks(resp)
+                async for chunk in chunks:
+                    for sse in pacing.checked(decoder.feed(chunk)):
+                        data = sse.data
+                        if data == "[DONE]":
+                            for event in reader.close():
+                                yield event
+                            await _adrain(chunks)
+                            return
+                        for event in feed(check_payload(decode_json(data, "a stream event"), headers, secrets)):
+                            yield event
+                for sse in decoder.close():
+                    for event in self.event_batch(sse.data, reader, headers):
+                        yield event
+                    if reader.assembler.done:
+                        return
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            except APIError as exc:
+                failure = exc
+            raise self.stream_failure(reader, failure, request_id)  # outside the except blocks
         finally:
             if not whole:
                 self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
 
-    async def _read_events(
-        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
-    ) -> AsyncGenerator[StreamEvent, None]:
-        request_id = reader.assembler.request_id
-        failure: APIError | None = None
-        try:
-            if whole:
-                for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
-                    yield event
-                return
-            decoder = SSEDecoder()
-            headers = resp.headers
-            chunks = _abody_chunks(resp)
-            async for chunk in chunks:
-                for sse in pacing.checked(decoder.feed(chunk)):
-                    for event in self.event_batch(sse.data, reader, headers):
-                        yield event
-                    if reader.assembler.done:
-                        with contextlib.suppress(httpx.HTTPError):
-                            async for _ in chunks:  # the rest of the body: the connection is reused
-                                pass
-                        return
-            for sse in decoder.close():
-                for event in self.event_batch(sse.data, reader, headers):
-                    yield event
-                if reader.assembler.done:
-                    return
-        except httpx.HTTPError as exc:
-            failure = self.transport_error(exc)
-        except APIError as exc:
-            failure = exc
-        raise self.stream_failure(reader, failure, request_id)
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read the rest of a finished stream's body (its chunked terminator), so its connection is reused."""
+    with contextlib.suppress(httpx.HTTPError):
+        for _ in chunks:
+            pass
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        async for _ in chunks:
+            pass
 
 
 def _body_chunks(resp: httpx.Response) -> Iterator[bytes]:
