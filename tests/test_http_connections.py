@@ -65,9 +65,11 @@ def test_headers_reach_the_server_from_an_own_and_a_given_client() -> None:
         own, own_stream, own_extra, given_chat, given_stream, given_extra = (r.headers for r in server.requests)
     for headers in (own, own_stream, given_chat, given_stream, given_extra):
         assert _sdk_headers(headers) == EXPECTED
-    assert own_extra["user-agent"] == "mine/1" and own_extra["x-trace"] == "1"  # per request, over the SDK's
+    assert own_extra["user-agent"] == "mine/1"
+    assert own_extra["x-trace"] == "1"
     assert _sdk_headers(own_extra)[:2] == EXPECTED[:2]
-    assert "x-trace" not in own and "x-trace" not in own_stream  # for that request alone
+    assert "x-trace" not in own
+    assert "x-trace" not in own_stream
     assert given_extra["x-trace"] == "2"
     assert all(h["x-team"] == "blue" for h in (given_chat, given_stream, given_extra))  # the given client's own
 
@@ -77,13 +79,14 @@ def test_async_headers_reach_the_server_from_an_own_and_a_given_client() -> None
         async with AsyncMiniMax(backend="openai", base_url=url, api_key=KEY) as client:
             await client.chat(USER)
             await client.chat(USER, extra_headers={"x-trace": "1"})
-        async with httpx.AsyncClient(headers={"x-team": "blue"}) as given:
-            async with AsyncMiniMax(backend="openai", base_url=url, api_key=KEY, http_client=given) as client:
-                await client.stream(USER).until_done()
+        given = httpx.AsyncClient(headers={"x-team": "blue"})
+        async with given, AsyncMiniMax(backend="openai", base_url=url, api_key=KEY, http_client=given) as client:
+            await client.stream(USER).until_done()
 
     with ReferenceServer("openai-split") as server:
         asyncio.run(main(server.base_url))
         own, own_extra, given_stream = (r.headers for r in server.requests)
     assert _sdk_headers(own) == _sdk_headers(own_extra) == _sdk_headers(given_stream) == EXPECTED
-    assert own_extra["x-trace"] == "1" and "x-trace" not in own
+    assert own_extra["x-trace"] == "1"
+    assert "x-trace" not in own
     assert given_stream["x-team"] == "blue"
