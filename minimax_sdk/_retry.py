@@ -7,13 +7,15 @@ The rules follow the openai and anthropic clients: retry connection errors, time
 **give up** when it asks for longer (rather than hang for hours), and otherwise back off exponentially,
 ``min(initial_delay · 2ⁿ, max_delay) · (1 − jitter · U[0, 1))``.
 
-The client drives it with tenacity::
+The HTTP backend applies :func:`is_retryable` and :func:`retry_delay` in a plain loop of its own (tenacity's
+machinery costs more than the rest of a small request's client-side work). Other callers can drive the same
+policy with tenacity::
 
     for attempt in retrying(policy):
         with attempt:
             response = send()
 
-and gets the original exception back when it gives up, never :class:`tenacity.RetryError`.
+and get the original exception back when it gives up, never :class:`tenacity.RetryError`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ a plain ``ValueError`` for an integer longer than Python's int-string limit (4,3
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["MAX_DEPTH", "UnreadableJSON", "loads", "nested_deeper_than"]
@@ -28,6 +29,10 @@ class UnreadableJSON(ValueError):
         self.reason = reason
         self.kind = kind
         super().__init__(reason)
+
+
+_scan_once: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+"""``(value, end)`` for the JSON value starting at an index of a ``str``: what ``json.loads`` runs inside."""
 
 
 def nested_deeper_than(value: Any, limit: int) -> bool:
@@ -54,12 +59,32 @@ def _may_nest_deeper(text: str | bytes | bytearray, limit: int) -> bool:
     return text.count(b"[") + text.count(b"{") > limit
 
 
+def _utf8(data: bytes) -> str | bytes:
+    """``data`` decoded, as an HTTP body nearly always is UTF-8; else unchanged (json.loads reads the rest)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
 def loads(text: str | bytes | bytearray, *, max_depth: int = MAX_DEPTH) -> Any:
     """``json.loads(text)``, raising only :class:`UnreadableJSON` (a ``ValueError``) on any bad input.
 
     ``NaN`` and ``Infinity`` are read as ``json.loads`` reads them; deciding whether they are acceptable is
     left to the caller (tool validation rejects them unless the schema allows them).
     """
+    fast = _utf8(text) if type(text) is bytes else text
+    if type(fast) is str:
+        # the common case first: the C scanner without json.loads' wrappers (a stream reads thousands of small
+        # objects); anything it does not read whole (whitespace around the value, bad input) takes the path below
+        try:
+            value, end = _scan_once(fast, 0)
+        except Exception:  # StopIteration, JSONDecodeError, RecursionError, ValueError: re-read below
+            pass
+        else:
+            # nesting deeper than max_depth takes max_depth + 1 brackets opened and closed: a shorter text cannot
+            if end == len(fast) and (end <= 2 * max_depth + 1 or not _may_nest_deeper(fast, max_depth)):
+                return value
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -93,6 +93,26 @@ class SSEDecoder:
         size = len(chunk)
         if not size:
             return []
+        if (
+            chunk[-1] == _LF
+            and chunk.find(b"\n") == size - 2
+            and chunk.startswith(b"data: ")
+            and not self._partial
+            and not self._data
+            and not self._cr_pending
+            and self._started
+            and b"\r" not in chunk
+        ):
+            # the common case, a chunk that is one whole ``data: ...`` event (servers write one per chunk)
+            try:
+                data = chunk[6:-2].decode("utf-8")
+            except UnicodeDecodeError:
+                pass  # the general path below names the bad bytes
+            else:
+                self._fed = self._line_start = self._fed + size
+                event = ServerSentEvent(self._event, data, self.last_event_id, self._event_retry)
+                self._event = self._event_retry = None
+                return [event]
         base = self._fed
         self._fed = base + size
         start = 0

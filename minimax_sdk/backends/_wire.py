@@ -170,52 +170,56 @@ class ChunkReader:
         self._details_last: Mapping[str, Any] | None = None
 
     def feed(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+        # called for every event of a stream: ``type(x) is dict`` is tried first (what JSON gives), as the
+        # Mapping ABC's isinstance check costs more than most of a chunk's other work
         assembler = self.assembler
         events: list[StreamEvent] = []
         if assembler.model is None or assembler.id is None:
             _metadata(chunk, assembler)
         choices = chunk.get("choices")
-        if isinstance(choices, list) and choices and isinstance(choices[0], Mapping):
+        if choices and isinstance(choices, list):
             choice = choices[0]
-            delta = choice.get("delta")
-            if isinstance(delta, Mapping):
-                self._delta(delta, events)
-            finish = choice.get("finish_reason")
-            if isinstance(finish, str):
-                assembler.server_finish_reason = finish
-        if "usage" in chunk:
-            usage = usage_from(chunk["usage"])
+            if type(choice) is dict or isinstance(choice, Mapping):
+                delta = choice.get("delta")
+                if delta and (type(delta) is dict or isinstance(delta, Mapping)):
+                    details = delta.get("reasoning_details")
+                    if details and isinstance(details, list):
+                        events += assembler.reasoning(self._details_piece(details), "reasoning_details")
+                    for key in _FIELDS:
+                        value = delta.get(key)
+                        if value and isinstance(value, str):
+                            events += assembler.reasoning(value, key)
+                    content = delta.get("content")
+                    if content and isinstance(content, str):
+                        events += assembler.content(content)
+                    calls = delta.get("tool_calls")
+                    if calls and isinstance(calls, list):
+                        self._calls(calls, events)
+                finish = choice.get("finish_reason")
+                if isinstance(finish, str):
+                    assembler.server_finish_reason = finish
+        usage_data = chunk.get("usage")
+        if usage_data is not None:  # most servers send "usage": null in every chunk but the last
+            usage = usage_from(usage_data)
             if usage is not None:
-                events.extend(assembler.add_usage(usage))
+                events += assembler.add_usage(usage)
         return events
 
-    def _delta(self, delta: Mapping[str, Any], events: list[StreamEvent]) -> None:
+    def _calls(self, calls: list[Any], events: list[StreamEvent]) -> None:
         assembler = self.assembler
-        details = delta.get("reasoning_details")
-        if isinstance(details, list) and details:
-            events.extend(assembler.reasoning(self._details_piece(details), "reasoning_details"))
-        for key in _FIELDS:
-            value = delta.get(key)
-            if isinstance(value, str):
-                events.extend(assembler.reasoning(value, key))
-        content = delta.get("content")
-        if isinstance(content, str):
-            events.extend(assembler.content(content))
-        calls = delta.get("tool_calls")
-        if isinstance(calls, list):
-            for call in calls:
-                if isinstance(call, Mapping):
-                    index = call.get("index")
-                    fn = call.get("function")
-                    fn = fn if isinstance(fn, Mapping) else {}
-                    events.extend(
-                        assembler.tool_call_delta(
-                            index if isinstance(index, int) else assembler.call_count,
-                            call_id=_string(call.get("id")),
-                            name=_string(fn.get("name")),
-                            arguments=_string(fn.get("arguments")),
-                        )
+        for call in calls:
+            if isinstance(call, Mapping):
+                index = call.get("index")
+                fn = call.get("function")
+                fn = fn if isinstance(fn, Mapping) else {}
+                events.extend(
+                    assembler.tool_call_delta(
+                        index if isinstance(index, int) else assembler.call_count,
+                        call_id=_string(call.get("id")),
+                        name=_string(fn.get("name")),
+                        arguments=_string(fn.get("arguments")),
                     )
+                )
 
     def _details_piece(self, details: list[Any]) -> str:
         """The new reasoning text in streamed ``reasoning_details``: cumulative snapshots or increments."""

@@ -2,8 +2,9 @@
 
 It owns its wire format: the request body is built here from the :class:`~minimax_sdk.backends.base.ChatRequest`
 (reasoning in the dialect's channel), and responses and SSE chunks are read into the one assembler.
-Non-streaming requests are retried under the :class:`~minimax_sdk._retry.RetryPolicy` with tenacity. A stream
-is retried only until its first token arrives; after that a broken stream raises
+Requests are retried under the :class:`~minimax_sdk._retry.RetryPolicy` (its rules, a plain loop: tenacity's
+machinery cost more than the rest of a small request's own work). A stream is retried only until its first
+token arrives; after that a broken stream raises
 :class:`~minimax_sdk.errors.StreamInterruptedError` carrying what was received. A stream the caller stops
 early closes its connection. Per-request options (timeout, retries, headers, query, body) apply to that
 request alone.
@@ -24,7 +25,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import httpx
 
 from .._log_redaction import register_secret
-from .._retry import RetryPolicy, async_retrying, is_retryable, retry_delay, retrying
+from .._retry import RetryPolicy, is_retryable, retry_delay
 from .._secret import REDACTED, Secret, redact
 from .._sse import ServerSentEvent, SSEDecoder
 from .._user_agent import user_agent
@@ -93,7 +94,9 @@ class _Prepared:
         )
         self.request = request
         self.payload = json.dumps(body, ensure_ascii=False).encode()
-        self.headers = {**common.headers, **options.extra_headers} if options.extra_headers else common.headers
+        base = common.request_headers
+        extra = options.extra_headers
+        self.headers: dict[str, str] | None = ({**base, **extra} if base else dict(extra)) if extra else base
         self.params: dict[str, str] | None = dict(options.extra_query) if options.extra_query else None
         self.timeout: httpx.Timeout | None = (
             httpx.Timeout(options.timeout, connect=common.settings.connect_timeout) if options.timeout else None
@@ -113,7 +116,9 @@ class _Prepared:
             raise DeadlineExceededError(f"the request's deadline of {self.deadline:g} s passed")
 
     def send_kwargs(self) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"content": self.payload, "headers": self.headers}
+        kwargs: dict[str, Any] = {"content": self.payload}
+        if self.headers is not None:
+            kwargs["headers"] = self.headers
         if self.params is not None:
             kwargs["params"] = self.params
         if self.timeout is not None:
@@ -133,10 +138,11 @@ class _Pacing:
     """A stream's two clocks: the longest wait between events (``timeout``; keep-alive comments and stray bytes
     do not count as events) and the request's deadline."""
 
-    __slots__ = ("_last", "_prepared", "events")
+    __slots__ = ("_deadline_at", "_last", "_prepared", "events")
 
     def __init__(self, prepared: _Prepared) -> None:
         self._prepared = prepared
+        self._deadline_at = prepared.deadline_at
         self._last = time.monotonic()
         self.events = 0
         """How many events arrived (for the log line at the stream's end)."""
@@ -149,7 +155,8 @@ class _Pacing:
         elif now - self._last > self._prepared.event_timeout:
             timeout = self._prepared.event_timeout
             raise APITimeoutError(f"no stream event for {timeout:g} s (keep-alive comments do not count)")
-        self._prepared.check_deadline(now)
+        if self._deadline_at is not None and now > self._deadline_at:
+            self._prepared.check_deadline(now)
         return batch
 
 
@@ -172,11 +179,15 @@ class _Common:
         if settings.api_key is not None:
             headers["authorization"] = f"Bearer {settings.api_key.get()}"
         self.headers = headers
+        self.request_headers: dict[str, str] | None = headers
+        """The headers each request carries; None once they are the client's own defaults (a client the backend
+        made itself), so httpx does not merge them into every request again."""
         self.timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
         self.limits = httpx.Limits(
             max_connections=settings.max_connections, max_keepalive_connections=settings.max_keepalive
         )
         self.url = settings.base_url.rstrip("/") + _PATH
+        self.parsed_url = httpx.URL(self.url)  # parsed once: httpx would parse the string on every request
         self.where = f"POST {shown_url_path(self.url)}"
         path = urlsplit(settings.base_url).path.rstrip("/")
         self.not_found_hint = (
@@ -246,17 +257,17 @@ class _Common:
                 resp.status_code, headers, content, secrets=self.secrets, where=self.where, hint=hint
             )
 
-    def checked_body(self, resp: httpx.Response, content: bytes) -> Mapping[str, Any]:
+    def checked_body(self, resp: httpx.Response, content: bytes, request_id: str | None) -> Mapping[str, Any]:
         """A read response's JSON body, after raising the error it carries: an HTTP status, or an error inside
         HTTP 200 (MiniMax sends those as JSON even to a streamed request)."""
         self.raise_for_status(resp, content)
-        request_id = request_id_from_headers(resp.headers)
         return check_payload(decode_json(content, "the response body", request_id), resp.headers, self.secrets)
 
     def response(self, resp: httpx.Response, content: bytes, request: ChatRequest) -> ChatResponse:
-        data = self.checked_body(resp, content)
+        request_id = request_id_from_headers(resp.headers)
+        data = self.checked_body(resp, content, request_id)
         assembler = self.assembler(request, stream=False)
-        assembler.request_id = request_id_from_headers(resp.headers)
+        assembler.request_id = request_id
         try:
             read_response(data, assembler)
         except ValueError as exc:
@@ -269,17 +280,12 @@ class _Common:
     def transport_error(self, exc: httpx.HTTPError) -> APIError:
         return transport_error(exc, "POST", self.url)
 
-    def sse_events(
-        self, batch: list[ServerSentEvent], reader: ChunkReader, headers: httpx.Headers
-    ) -> Iterator[StreamEvent]:
-        """The events of decoded SSE events, one by one; at ``[DONE]`` the closing events, after which the
-        assembler is done and the rest of the batch is ignored."""
-        for sse in batch:
-            data = sse.data
-            if data == "[DONE]":
-                yield from reader.close()
-                return
-            yield from reader.feed(check_payload(decode_json(data, "a stream event"), headers, self.secrets))
+    def event_batch(self, data: str, reader: ChunkReader, headers: httpx.Headers) -> list[StreamEvent]:
+        """The stream events of one SSE event; at ``[DONE]`` the closing events, after which the assembler is
+        done (and the caller ignores the rest of the body)."""
+        if data == "[DONE]":
+            return reader.close()
+        return reader.feed(check_payload(decode_json(data, "a stream event"), headers, self.secrets))
 
     def interrupted(self, reader: ChunkReader, exc: APIError, request_id: str | None) -> APIError:
         """After output arrived a failure is a StreamInterruptedError with what was received; before, as is.
@@ -296,7 +302,8 @@ class _Common:
         return error
 
     def next_delay(self, policy: RetryPolicy, retries: int, exc: APIError) -> float | None:
-        """The wait before retrying a stream (logged as the chat retries are); None to give up."""
+        """The wait before retry number ``retries + 1`` (logged), or None to give up: the policy's rules
+        (:func:`~minimax_sdk._retry.is_retryable`, :func:`~minimax_sdk._retry.retry_delay`)."""
         if retries >= policy.max_retries or not is_retryable(exc):
             return None
         delay = retry_delay(policy, retries, exc)
@@ -314,9 +321,8 @@ class _Common:
     def whole_answer(self, resp: httpx.Response, content: bytes, reader: ChunkReader) -> list[StreamEvent]:
         """A streamed request answered with a whole JSON body (read already): the error it carries raised, or,
         from a server that ignores ``stream``, the completion read as the stream's events."""
-        data = self.checked_body(resp, content)
+        data = self.checked_body(resp, content, reader.assembler.request_id)
         assembler = reader.assembler
-        assembler.request_id = request_id_from_headers(resp.headers)
         try:
             events = read_response(data, assembler)
         except ValueError as exc:
@@ -343,7 +349,10 @@ class HttpBackend(_Common, Backend):
     ) -> None:
         super().__init__(settings)
         self._own_client = http_client is None
-        self._client = http_client or httpx.Client(timeout=self.timeout, limits=self.limits)
+        if http_client is None:
+            http_client = httpx.Client(timeout=self.timeout, limits=self.limits, headers=self.headers)
+            self.request_headers = None  # the client's defaults now
+        self._client = http_client
         self._sleep = sleep
 
     def close(self) -> None:
@@ -352,7 +361,7 @@ class HttpBackend(_Common, Backend):
 
     def _post(self, prepared: _Prepared) -> ChatResponse:
         prepared.check_deadline()
-        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        request = self._client.build_request("POST", self.parsed_url, **prepared.send_kwargs())
         started = self.log_request(prepared, stream=False)
         try:
             resp = self._client.send(request, stream=True)
@@ -370,6 +379,8 @@ class HttpBackend(_Common, Backend):
 
     def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
         """The whole body, read piece by piece so the deadline holds against a server that trickles it."""
+        if prepared.deadline_at is None:
+            return _Body(resp.read())
         parts = []
         for part in resp.iter_bytes():
             parts.append(part)
@@ -378,10 +389,16 @@ class HttpBackend(_Common, Backend):
 
     def chat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
-        for attempt in retrying(prepared.policy, sleep=self._sleep):
-            with attempt:
+        retries = 0
+        while True:
+            try:
                 return self._post(prepared)
-        raise AssertionError("unreachable: the retry loop returns or raises")
+            except APIError as exc:
+                delay = self.next_delay(prepared.policy, retries, exc)
+                if delay is None:
+                    raise
+            retries += 1
+            self._sleep(delay)
 
     def stream(self, request: ChatRequest) -> Iterator[StreamEvent]:
         prepared = _Prepared(self, request, stream=True)
@@ -399,7 +416,7 @@ class HttpBackend(_Common, Backend):
             self._sleep(delay)
 
     def _stream_once(self, prepared: _Prepared, reader: ChunkReader) -> Iterator[StreamEvent]:
-        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        request = self._client.build_request("POST", self.parsed_url, **prepared.send_kwargs())
         started = self.log_request(prepared, stream=True)
         try:
             resp = self._client.send(request, stream=True)
@@ -417,43 +434,42 @@ class HttpBackend(_Common, Backend):
     def _read(
         self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
     ) -> Iterator[StreamEvent]:
+        """The response's events: its SSE events read into ``reader``, or a whole JSON answer. One generator
+        (each level of generators costs every event a frame switch)."""
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         self.log_response(prepared, resp, started, stream=True)
         pacing = _Pacing(prepared)
         whole = resp.status_code >= 400 or is_json(resp.headers)
+        failure: APIError | None = None
         try:
-            yield from self._read_events(resp, reader, prepared, pacing, whole=whole)
+            try:
+                if whole:
+                    yield from self.whole_answer(resp, self._body(resp, prepared), reader)
+                    return
+                decoder = SSEDecoder()
+                headers, secrets, feed = resp.headers, self.secrets, reader.feed
+                chunks = _body_chunks(resp)
+                for chunk in chunks:
+                    for sse in pacing.checked(decoder.feed(chunk)):
+                        data = sse.data
+                        if data == "[DONE]":
+                            yield from reader.close()
+                            _drain(chunks)
+                            return
+                        yield from feed(check_payload(decode_json(data, "a stream event"), headers, secrets))
+                for sse in decoder.close():
+                    yield from self.event_batch(sse.data, reader, headers)
+                    if reader.assembler.done:
+                        return
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            except APIError as exc:
+                failure = exc
+            raise self.stream_failure(reader, failure, request_id)  # outside the except blocks
         finally:
             if not whole:
                 self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
-
-    def _read_events(
-        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
-    ) -> Iterator[StreamEvent]:
-        request_id = reader.assembler.request_id
-        failure: APIError | None = None
-        try:
-            if whole:
-                yield from self.whole_answer(resp, self._body(resp, prepared), reader)
-                return
-            decoder = SSEDecoder()
-            chunks = resp.iter_bytes()
-            for chunk in chunks:
-                yield from self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers)
-                if reader.assembler.done:
-                    with contextlib.suppress(httpx.HTTPError):
-                        for _ in chunks:  # the rest of the body (its chunked terminator): the connection is reused
-                            pass
-                    return
-            yield from self.sse_events(decoder.close(), reader, resp.headers)
-            if reader.assembler.done:
-                return
-        except httpx.HTTPError as exc:
-            failure = self.transport_error(exc)
-        except APIError as exc:
-            failure = exc
-        raise self.stream_failure(reader, failure, request_id)
 
 
 class AsyncHttpBackend(_Common, AsyncBackend):
@@ -462,7 +478,10 @@ class AsyncHttpBackend(_Common, AsyncBackend):
     def __init__(self, settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> None:
         super().__init__(settings)
         self._own_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(timeout=self.timeout, limits=self.limits)
+        if http_client is None:
+            http_client = httpx.AsyncClient(timeout=self.timeout, limits=self.limits, headers=self.headers)
+            self.request_headers = None  # the client's defaults now
+        self._client = http_client
 
     async def aclose(self) -> None:
         if self._own_client:
@@ -470,7 +489,7 @@ class AsyncHttpBackend(_Common, AsyncBackend):
 
     async def _post(self, prepared: _Prepared) -> ChatResponse:
         prepared.check_deadline()
-        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        request = self._client.build_request("POST", self.parsed_url, **prepared.send_kwargs())
         started = self.log_request(prepared, stream=False)
         try:
             resp = await self._client.send(request, stream=True)
@@ -488,6 +507,8 @@ class AsyncHttpBackend(_Common, AsyncBackend):
 
     async def _body(self, resp: httpx.Response, prepared: _Prepared) -> bytes:
         """The whole body, read piece by piece so the deadline holds against a server that trickles it."""
+        if prepared.deadline_at is None:
+            return _Body(await resp.aread())
         parts = []
         async for part in resp.aiter_bytes():
             parts.append(part)
@@ -496,10 +517,16 @@ class AsyncHttpBackend(_Common, AsyncBackend):
 
     async def achat(self, request: ChatRequest) -> ChatResponse:
         prepared = _Prepared(self, request, stream=False)
-        async for attempt in async_retrying(prepared.policy):
-            with attempt:
+        retries = 0
+        while True:
+            try:
                 return await self._post(prepared)
-        raise AssertionError("unreachable: the retry loop returns or raises")
+            except APIError as exc:
+                delay = self.next_delay(prepared.policy, retries, exc)
+                if delay is None:
+                    raise
+            retries += 1
+            await asyncio.sleep(delay)
 
     async def astream(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
         prepared = _Prepared(self, request, stream=True)
@@ -520,7 +547,7 @@ class AsyncHttpBackend(_Common, AsyncBackend):
             await asyncio.sleep(delay)
 
     async def _stream_once(self, prepared: _Prepared, reader: ChunkReader) -> AsyncGenerator[StreamEvent, None]:
-        request = self._client.build_request("POST", self.url, **prepared.send_kwargs())
+        request = self._client.build_request("POST", self.parsed_url, **prepared.send_kwargs())
         started = self.log_request(prepared, stream=True)
         try:
             resp = await self._client.send(request, stream=True)
@@ -528,8 +555,9 @@ class AsyncHttpBackend(_Common, AsyncBackend):
             failure = self.transport_error(exc)
         else:
             try:
-                async for event in self._read(resp, reader, prepared, started):
-                    yield event
+                async with contextlib.aclosing(self._read(resp, reader, prepared, started)) as events:
+                    async for event in events:
+                        yield event
                 return
             finally:
                 await resp.aclose()
@@ -539,48 +567,72 @@ class AsyncHttpBackend(_Common, AsyncBackend):
     async def _read(
         self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, started: float
     ) -> AsyncGenerator[StreamEvent, None]:
+        """The response's events, as the blocking backend's ``_read`` reads them."""
         request_id = request_id_from_headers(resp.headers)
         reader.assembler.request_id = request_id
         self.log_response(prepared, resp, started, stream=True)
         pacing = _Pacing(prepared)
         whole = resp.status_code >= 400 or is_json(resp.headers)
+        failure: APIError | None = None
         try:
-            async with contextlib.aclosing(self._read_events(resp, reader, prepared, pacing, whole=whole)) as events:
-                async for event in events:
-                    yield event
+            try:
+                if whole:
+                    for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
+                        yield event
+                    return
+                decoder = SSEDecoder()
+                headers, secrets, feed = resp.headers, self.secrets, reader.feed
+                chunks = _abody_chunks(resp)
+                async for chunk in chunks:
+                    for sse in pacing.checked(decoder.feed(chunk)):
+                        data = sse.data
+                        if data == "[DONE]":
+                            for event in reader.close():
+                                yield event
+                            await _adrain(chunks)
+                            return
+                        for event in feed(check_payload(decode_json(data, "a stream event"), headers, secrets)):
+                            yield event
+                for sse in decoder.close():
+                    for event in self.event_batch(sse.data, reader, headers):
+                        yield event
+                    if reader.assembler.done:
+                        return
+            except httpx.HTTPError as exc:
+                failure = self.transport_error(exc)
+            except APIError as exc:
+                failure = exc
+            raise self.stream_failure(reader, failure, request_id)  # outside the except blocks
         finally:
             if not whole:
                 self.log_stream_end(prepared, started, pacing, request_id, _how_it_ended(reader))
 
-    async def _read_events(
-        self, resp: httpx.Response, reader: ChunkReader, prepared: _Prepared, pacing: _Pacing, *, whole: bool
-    ) -> AsyncGenerator[StreamEvent, None]:
-        request_id = reader.assembler.request_id
-        failure: APIError | None = None
-        try:
-            if whole:
-                for event in self.whole_answer(resp, await self._body(resp, prepared), reader):
-                    yield event
-                return
-            decoder = SSEDecoder()
-            chunks = resp.aiter_bytes()
-            async for chunk in chunks:
-                for event in self.sse_events(pacing.checked(decoder.feed(chunk)), reader, resp.headers):
-                    yield event
-                if reader.assembler.done:
-                    with contextlib.suppress(httpx.HTTPError):
-                        async for _ in chunks:  # the rest of the body: the connection is reused
-                            pass
-                    return
-            for event in self.sse_events(decoder.close(), reader, resp.headers):
-                yield event
-            if reader.assembler.done:
-                return
-        except httpx.HTTPError as exc:
-            failure = self.transport_error(exc)
-        except APIError as exc:
-            failure = exc
-        raise self.stream_failure(reader, failure, request_id)
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read the rest of a finished stream's body (its chunked terminator), so its connection is reused."""
+    with contextlib.suppress(httpx.HTTPError):
+        for _ in chunks:
+            pass
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    with contextlib.suppress(httpx.HTTPError):
+        async for _ in chunks:
+            pass
+
+
+def _body_chunks(resp: httpx.Response) -> Iterator[bytes]:
+    """The body's bytes as they arrive: the raw stream when no content coding applies (httpx's decoding layer
+    adds a generator and two calls per chunk, and a stream arrives in thousands of chunks)."""
+    return resp.iter_raw() if _identity(resp) else resp.iter_bytes()
+
+
+def _abody_chunks(resp: httpx.Response) -> AsyncIterator[bytes]:
+    return resp.aiter_raw() if _identity(resp) else resp.aiter_bytes()
+
+
+def _identity(resp: httpx.Response) -> bool:
+    return resp.headers.get("content-encoding", "identity").strip().lower() in ("", "identity")
 
 
 def _elapsed_ms(started: float) -> int:
