@@ -19,7 +19,7 @@ from minimax_sdk.parsing import (
     parse_output,
 )
 
-from .parser_support import block, call_xml, counter_ids, parse, tool
+from .parser_support import block, call_xml, counter_ids, cut, parse, stream, tool
 
 WEATHER = tool("get_weather", city={"type": "string"}, days={"type": "integer"})
 
@@ -567,3 +567,15 @@ def test_sdk_tool_objects_type_the_arguments() -> None:
     out = parse(block(call_xml("read", ("path", "123"), ("start", "7"), ("follow", "TRUE"))), [t])
     assert out.tool_calls[0].arguments == {"path": "123", "start": 7, "follow": True}
     assert t.validate(out.tool_calls[0].arguments) is not None
+
+
+@pytest.mark.parametrize("head", ['<parameter name=0"X">', '<parameter name="k"0>', "<parameter name='k'x>"])
+def test_a_parameter_head_with_more_than_a_name_is_kept_whole_as_an_invalid_call(head: str) -> None:
+    # found by test_no_character_is_lost: the characters after the name were dropped
+    text = f'<minimax:tool_call>\n<invoke name="f">\n{head}v</parameter>\n</invoke>\n</minimax:tool_call>'
+    out = parse_output(text)
+    (invalid,) = [b for b in out.blocks if isinstance(b, InvalidToolCall)]
+    assert head in invalid.raw
+    assert out.tool_calls == []
+    _events, result = stream(cut(text, [1]), None, in_reasoning=False)
+    assert [b.raw for b in result.blocks if isinstance(b, InvalidToolCall)] == [invalid.raw]

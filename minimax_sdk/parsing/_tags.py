@@ -24,7 +24,8 @@ HEAD_MAX = 1024
 """An ``<invoke name=…`` or ``<parameter name=…`` head with no ``>`` within this many characters is text."""
 
 WS = re.compile(r"\s*")
-_NAME = re.compile(r"""name\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'/]+))""")
+_NAME = re.compile(r"""name=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"'/]+))(?:\s[^>]*)?/?>""")
+"""The ``name`` of a tag head, then whitespace before anything else (other attributes are ignored)."""
 
 
 def skip_ws(buf: str, i: int) -> int:
@@ -130,9 +131,13 @@ def head_end(buf: str, i: int, final: bool) -> int:
 
 
 def head_name(head: str) -> str | None:
-    """The ``name`` attribute of a tag head (double-quoted, single-quoted or bare), or None."""
+    """The ``name`` attribute of a tag head (double-quoted, single-quoted or bare), or None.
+
+    None also when other characters stick to the name (``name="a"0``, ``name=0"X"``): the call is then
+    malformed and kept whole as raw text, rather than read with those characters dropped.
+    """
     m = _NAME.search(head)
-    if m is None:
+    if m is None or m.end() != len(head):
         return None
     return next(g for g in m.groups() if g is not None)
 
