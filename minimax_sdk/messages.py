@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar, cast
 
 from .parsing import (
     Block,
@@ -252,7 +252,14 @@ def to_message(obj: MessageLike) -> Message:
 
 def to_messages(items: Iterable[MessageLike]) -> list[Message]:
     """:func:`to_message` of each item; the error names the index of a bad one."""
-    return [_indexed(i, item) for i, item in enumerate(items)]
+    listed = list(items)
+    # an agent loop sends its whole transcript of SDK messages every turn: one type check each, no calls
+    if {type(item) for item in listed} <= _EXACT_TYPES:
+        return cast("list[Message]", listed)
+    return [_indexed(i, item) for i, item in enumerate(listed)]
+
+
+_EXACT_TYPES = frozenset(_MESSAGE_TYPES)
 
 
 def _indexed(index: int, item: MessageLike) -> Message:

@@ -14,6 +14,7 @@ messages added since the last one, and the decision is the one a full render wou
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 from collections.abc import Sequence
@@ -96,6 +97,7 @@ class _Meter:
 
         self._length: RenderedLength = RenderedLength()
         self._turns: list[list[int]] = []  # [start, end] of each assistant turn, as ``_turns`` gives them
+        self._loose: list[int] = []  # indices of the messages in no turn (always kept), in order
         self._tools: tuple[Any, ...] | None = None
         self._tools_length = 0
 
@@ -104,8 +106,9 @@ class _Meter:
 
     def measure(
         self, messages: Sequence[Message], tools: Sequence[ToolLike] | None
-    ) -> tuple[int, list[list[int]]] | None:
-        """The prompt's length and the turns of ``messages``, or ``None`` when they cannot be measured here."""
+    ) -> tuple[int, list[list[int]], list[int]] | None:
+        """The prompt's length, the turns of ``messages`` and the indices of the messages in no turn, or
+        ``None`` when they cannot be measured here."""
         from ..template import TemplateError
 
         with self._lock:
@@ -116,7 +119,7 @@ class _Meter:
 
     def _measure(
         self, messages: Sequence[Message], tools: Sequence[ToolLike] | None
-    ) -> tuple[int, list[list[int]]] | None:
+    ) -> tuple[int, list[list[int]], list[int]] | None:
         seen = len(self._seen)
         if len(messages) < seen or list(messages[:seen]) != self._seen:
             self._reset()
@@ -131,13 +134,15 @@ class _Meter:
                 self._turns.append([index, index + 1])
             elif isinstance(message, ToolMessage) and self._turns and self._turns[-1][1] == index:
                 self._turns[-1][1] = index + 1
+            else:
+                self._loose.append(index)
         key = tuple(tools) if tools else ()
         if self._tools is None or not _same_objects(key, self._tools):
             from ..template import tools_block_length
 
             self._tools_length = tools_block_length(tools)
             self._tools = key
-        return self._length.total + self._tools_length, self._turns
+        return self._length.total + self._tools_length, self._turns, self._loose
 
 
 def _same_objects(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -164,19 +169,16 @@ class KeepFirstAndLast:
         measured = self._meter().measure(messages, tools)
         if measured is None:
             return self._apply_in_full(messages, tools)
-        length, turns = measured
+        length, turns, loose = measured
         if len(turns) <= 1 + self.keep_last:
             return list(messages)
         if math.ceil(length / self.chars_per_token) <= self.trigger * self.context_window:
             return list(messages)
-        # what is kept: up to the second turn, what lies between the dropped turns, the last turns onwards
-        kept: list[Message] = []
-        position = 0
-        for start, end in turns[1 : len(turns) - self.keep_last]:
-            kept += messages[position:start]
-            position = end
-        kept += messages[position:]
-        return kept
+        # what is kept: up to the second turn, the messages in no turn between the dropped turns (the dropped
+        # turns are consecutive: whatever lies between them is in no turn), the last turns onwards
+        start, end = turns[1][0], turns[len(turns) - self.keep_last - 1][1]
+        between = loose[bisect.bisect_left(loose, start) : bisect.bisect_left(loose, end)]
+        return [*messages[:start], *(messages[i] for i in between), *messages[end:]]
 
     def _apply_in_full(self, messages: Sequence[Message], tools: Sequence[ToolLike] | None) -> list[Message]:
         """The policy computed from scratch: a full render of the prompt (any transcript)."""
