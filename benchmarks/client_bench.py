@@ -51,6 +51,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench_stats import interleaved, timed  # noqa: E402
+
 from minimax_sdk import MiniMax  # noqa: E402
 
 try:
@@ -292,13 +294,6 @@ class OpenAIClient:
 # --- timing -----------------------------------------------------------------------------------------------------
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    gc.collect()
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
-
-
 def small_batch(client: Any, requests: int = SMALL_REQUESTS) -> Callable[[], Any]:
     def run() -> Any:
         small = client.small
@@ -308,21 +303,6 @@ def small_batch(client: Any, requests: int = SMALL_REQUESTS) -> Callable[[], Any
         return last
 
     return run
-
-
-def interleaved(
-    runners: dict[str, Callable[[], Any]], repeat: int, check: Callable[[str, Any], None]
-) -> dict[str, list[float]]:
-    """One warm-up of each, then ``repeat`` rounds of one run each, in turn; every result is checked."""
-    for name, fn in runners.items():
-        check(name, fn())
-    times: dict[str, list[float]] = {name: [] for name in runners}
-    for _ in range(repeat):
-        for name, fn in runners.items():
-            seconds, out = timed(fn)
-            check(name, out)
-            times[name].append(seconds)
-    return times
 
 
 def stream_checker(script: Script) -> Callable[[str, Any], None]:
