@@ -294,13 +294,44 @@ def _record_error(span: Any, exc: BaseException, with_message: bool) -> None:
         span.record_exception(exc)
 
 
-class _TracedStream:
-    """A stream's events, its span ended exactly once: at the :class:`DoneEvent`, an error, close or GC.
-    While the backend works on an event the span is current, so HTTP client spans nest under it."""
+class _StreamSpan:
+    """A stream's span, ended exactly once: at the :class:`DoneEvent`, an error, close or GC. While the backend
+    works on an event the span is current, so HTTP client spans nest under it. The sync and async iterators
+    below differ only in how they take the next event."""
 
-    def __init__(self, owner: ClientTracer, span: Any, events: Iterator[StreamEvent]) -> None:
+    def __init__(self, owner: ClientTracer, span: Any) -> None:
         self._owner = owner
         self._span: Any = span
+
+    def _current(self, span: Any) -> Any:
+        from opentelemetry import trace
+
+        return trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False)
+
+    def _failed(self, span: Any, exc: BaseException) -> None:
+        self._span = None
+        self._owner._fail(span, exc)
+
+    def _seen(self, span: Any, event: StreamEvent) -> StreamEvent:
+        if isinstance(event, DoneEvent):
+            self._span = None
+            self._owner._finish_chat(span, event.response)
+        return event
+
+    def _end(self) -> None:
+        span, self._span = self._span, None
+        if span is not None:
+            span.end()
+
+    def __del__(self) -> None:
+        self._end()
+
+
+class _TracedStream(_StreamSpan):
+    """A blocking stream's events, with its span (:class:`_StreamSpan`)."""
+
+    def __init__(self, owner: ClientTracer, span: Any, events: Iterator[StreamEvent]) -> None:
+        super().__init__(owner, span)
         self._events = events
 
     def __iter__(self) -> _TracedStream:
@@ -310,27 +341,16 @@ class _TracedStream:
         span = self._span
         if span is None:
             return next(self._events)
-        from opentelemetry import trace
-
         try:
-            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+            with self._current(span):
                 event = next(self._events)
         except StopIteration:
             self._end()
             raise
         except BaseException as exc:
-            self._span = None
-            self._owner._fail(span, exc)
+            self._failed(span, exc)
             raise
-        if isinstance(event, DoneEvent):
-            self._span = None
-            self._owner._finish_chat(span, event.response)
-        return event
-
-    def _end(self) -> None:
-        span, self._span = self._span, None
-        if span is not None:
-            span.end()
+        return self._seen(span, event)
 
     def close(self) -> None:
         try:
@@ -340,16 +360,12 @@ class _TracedStream:
         finally:
             self._end()
 
-    def __del__(self) -> None:
-        self._end()
 
-
-class _TracedAsyncStream:
-    """:class:`_TracedStream` for async streams."""
+class _TracedAsyncStream(_StreamSpan):
+    """An async stream's events, with its span (:class:`_StreamSpan`)."""
 
     def __init__(self, owner: ClientTracer, span: Any, events: AsyncIterator[StreamEvent]) -> None:
-        self._owner = owner
-        self._span: Any = span
+        super().__init__(owner, span)
         self._events = events
 
     def __aiter__(self) -> _TracedAsyncStream:
@@ -359,27 +375,16 @@ class _TracedAsyncStream:
         span = self._span
         if span is None:
             return await self._events.__anext__()
-        from opentelemetry import trace
-
         try:
-            with trace.use_span(span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+            with self._current(span):
                 event = await self._events.__anext__()
         except StopAsyncIteration:
             self._end()
             raise
         except BaseException as exc:
-            self._span = None
-            self._owner._fail(span, exc)
+            self._failed(span, exc)
             raise
-        if isinstance(event, DoneEvent):
-            self._span = None
-            self._owner._finish_chat(span, event.response)
-        return event
-
-    def _end(self) -> None:
-        span, self._span = self._span, None
-        if span is not None:
-            span.end()
+        return self._seen(span, event)
 
     async def aclose(self) -> None:
         try:
@@ -388,9 +393,6 @@ class _TracedAsyncStream:
                 await aclose()
         finally:
             self._end()
-
-    def __del__(self) -> None:
-        self._end()
 
 
 # --- runs: the invoke_agent span, its turns and tool calls ------------------------------------------------
@@ -499,36 +501,52 @@ class _ToolError(Exception):
     """``error.type`` of a tool call answered with an error result that carries no exception."""
 
 
-class _TracedRun:
+class _RunSteps:
     """A run's events with its spans: the run is current while each event is computed, and its span ends at
-    the :class:`RunDoneEvent`, an error, ``close()`` or garbage collection."""
+    the :class:`RunDoneEvent`, an error, ``close()`` or garbage collection. The sync and async iterators below
+    differ only in how they take the next event."""
+
+    def __init__(self, run: _RunTrace) -> None:
+        self._run = run
+
+    def _ended(self, tokens: tuple[Token[_RunTrace | None], object], exc: BaseException | None) -> None:
+        """The events ran out (None) or raised ``exc``."""
+        self._run.leave(tokens)
+        self._run.fail(exc)
+
+    def _seen(self, tokens: tuple[Token[_RunTrace | None], object], event: Any) -> Any:
+        self._run.leave(tokens)
+        if getattr(event, "type", None) == "run_done":
+            self._run.finish(event.result)
+        return event
+
+    def __del__(self) -> None:
+        self._run.fail(None)
+
+
+class _TracedRun(_RunSteps):
+    """A blocking run's events, with its spans (:class:`_RunSteps`)."""
 
     def __init__(self, run: _RunTrace, events: Iterator[Any]) -> None:
-        self._run = run
+        super().__init__(run)
         self._events = events
 
     def __iter__(self) -> _TracedRun:
         return self
 
     def __next__(self) -> Any:
-        run = self._run
-        if run.span is None:
+        if self._run.span is None:
             return next(self._events)
-        tokens = run.enter()
+        tokens = self._run.enter()
         try:
             event = next(self._events)
         except StopIteration:
-            run.leave(tokens)
-            run.fail(None)
+            self._ended(tokens, None)
             raise
         except BaseException as exc:
-            run.leave(tokens)
-            run.fail(exc)
+            self._ended(tokens, exc)
             raise
-        run.leave(tokens)
-        if getattr(event, "type", None) == "run_done":
-            run.finish(event.result)
-        return event
+        return self._seen(tokens, event)
 
     def close(self) -> None:
         try:
@@ -538,39 +556,30 @@ class _TracedRun:
         finally:
             self._run.fail(None)
 
-    def __del__(self) -> None:
-        self._run.fail(None)
 
-
-class _TracedAsyncRun:
-    """:class:`_TracedRun` for the async client."""
+class _TracedAsyncRun(_RunSteps):
+    """An async run's events, with its spans (:class:`_RunSteps`)."""
 
     def __init__(self, run: _RunTrace, events: AsyncIterator[Any]) -> None:
-        self._run = run
+        super().__init__(run)
         self._events = events
 
     def __aiter__(self) -> _TracedAsyncRun:
         return self
 
     async def __anext__(self) -> Any:
-        run = self._run
-        if run.span is None:
+        if self._run.span is None:
             return await self._events.__anext__()
-        tokens = run.enter()
+        tokens = self._run.enter()
         try:
             event = await self._events.__anext__()
         except StopAsyncIteration:
-            run.leave(tokens)
-            run.fail(None)
+            self._ended(tokens, None)
             raise
         except BaseException as exc:
-            run.leave(tokens)
-            run.fail(exc)
+            self._ended(tokens, exc)
             raise
-        run.leave(tokens)
-        if getattr(event, "type", None) == "run_done":
-            run.finish(event.result)
-        return event
+        return self._seen(tokens, event)
 
     async def aclose(self) -> None:
         try:
@@ -579,9 +588,6 @@ class _TracedAsyncRun:
                 await aclose()
         finally:
             self._run.fail(None)
-
-    def __del__(self) -> None:
-        self._run.fail(None)
 
 
 # --- hooks for the agent runner ------------------------------------------------------------------------------
