@@ -27,17 +27,10 @@ from minimax_sdk.agent import RunDoneEvent, RunResult
 from minimax_sdk.agent._output import output_tool
 from minimax_sdk.messages import AssistantMessage, UserMessage
 from minimax_sdk.template import render_conversation
-from minimax_sdk.testing import ReferenceServer, Turn
+from minimax_sdk.testing import DIALECTS, ReferenceServer, Turn
 from minimax_sdk.tools import Tool
 
-BACKEND = {
-    "minimax": "minimax",
-    "minimax-inline": "minimax-inline",
-    "openai-split": "openai",
-    "openai-append-think": "openai",
-    "openai-raw": "openai",
-    "nvidia": "nvidia",
-}
+BACKEND = {name: dialect.backend for name, dialect in DIALECTS.items()}
 
 
 class Address(BaseModel):

@@ -25,7 +25,7 @@ from minimax_sdk import (
 )
 from minimax_sdk.backends.registry import unregister_backend
 from minimax_sdk.parsing import ContentDelta, InvalidToolCall, ReasoningDelta, ToolCall, ToolCallEnd
-from minimax_sdk.testing import ReferenceServer, Turn
+from minimax_sdk.testing import DIALECTS, ReferenceServer, Turn
 from minimax_sdk.testing._turns import raw_completion
 
 pytestmark = pytest.mark.usefixtures("clean_env")
@@ -48,14 +48,7 @@ ANSWER_TURN = Turn(reasoning="Sunny: say so.", content="It is sunny in Paris.")
 USER = [{"role": "user", "content": "Weather in Paris?"}]
 
 # server dialect -> the client backend that reads it
-HTTP_CASES = {
-    "minimax": "minimax",
-    "minimax-inline": "minimax-inline",
-    "openai-split": "openai",
-    "openai-append-think": "openai",
-    "openai-raw": "openai",
-    "nvidia": "nvidia",
-}
+HTTP_CASES = {name: dialect.backend for name, dialect in DIALECTS.items()}
 
 
 def get_weather(city: str, days: int = 1) -> str:

@@ -11,7 +11,7 @@ import pytest
 from minimax_sdk import MiniMax
 from minimax_sdk.messages import AssistantMessage, ChatResponse, DoneEvent, ToolMessage
 from minimax_sdk.parsing import ContentDelta, ReasoningDelta, ToolCallEnd
-from minimax_sdk.testing import ReferenceServer, Turn
+from minimax_sdk.testing import DIALECTS, ReferenceServer, Turn
 
 REASONING = "The user wants Paris; call get_weather."
 TOOLS = [
@@ -57,14 +57,7 @@ CASES: dict[str, tuple[str, dict[str, Any], Callable[[dict[str, Any]], None]]] =
     "openai-raw": ("openai-raw", {}, lambda m: _has_inline(m)),
     "nvidia": ("nvidia", {}, lambda m: _eq(m["reasoning_content"], REASONING)),
 }
-CLIENT_BACKEND = {
-    "minimax": "minimax",
-    "minimax-inline": "minimax-inline",
-    "openai-split": "openai",
-    "openai-append-think": "openai",
-    "openai-raw": "openai",
-    "nvidia": "nvidia",
-}
+CLIENT_BACKEND = {name: dialect.backend for name, dialect in DIALECTS.items()}
 
 
 def _eq(got: Any, want: Any) -> None:

@@ -17,7 +17,7 @@ from typing_extensions import TypedDict
 from minimax_sdk import AsyncMiniMax, MiniMax, Tool
 from minimax_sdk.agent import Limits, RunDoneEvent, RunResult, ToolEndEvent, ToolStartEvent, TurnStartEvent
 from minimax_sdk.messages import AssistantMessage, DoneEvent, ToolMessage, UserMessage
-from minimax_sdk.testing import ReferenceServer, Turn
+from minimax_sdk.testing import DIALECTS, ReferenceServer, Turn
 
 
 @pytest.fixture(autouse=True)
@@ -42,14 +42,7 @@ VALID = {"destination": {"city": "Paris", "country": "FR"}, "days": 3, "stops": 
 EXPECTED = Trip(destination=Address(city="Paris", country="FR"), days=3, stops=[Address(city="Lyon", country="FR")])
 BAD_NESTED = {"destination": {"city": "Paris", "country": "France"}, "days": 3}  # country: 2 letters
 USER = [{"role": "user", "content": "Plan a trip to Paris."}]
-BACKEND = {
-    "minimax": "minimax",
-    "minimax-inline": "minimax-inline",
-    "openai-split": "openai",
-    "openai-append-think": "openai",
-    "openai-raw": "openai",
-    "nvidia": "nvidia",
-}
+BACKEND = {name: dialect.backend for name, dialect in DIALECTS.items()}
 ran: list[str] = []
 
 

@@ -138,6 +138,8 @@ class Dialect:
     always_stream_usage: bool = False
     sglang_reasoning_parser: str | None = None
     sglang_tool_call_parser: str | None = "minimax-m2"
+    backend: str = "openai"
+    """The SDK's backend kind that reads this wire profile: ``MiniMax(backend=dialect.backend, base_url=...)``."""
 
 
 _HOSTED_MODEL = "MiniMax-M2.1"
@@ -148,6 +150,7 @@ _MINIMAX_PLATFORM = Dialect(
     reasoning=ReasoningDetails(),
     content_when_empty="",
     extra_fields=_MINIMAX_ENVELOPE,
+    backend="minimax",
     usage_details=True,
     always_stream_usage=True,
     sglang_tool_call_parser=None,
@@ -163,7 +166,7 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
     {
         "minimax": _MINIMAX_PLATFORM,
         "minimax-inline": dataclasses.replace(
-            _MINIMAX_PLATFORM, name="minimax-inline", reasoning=InlineThink("<think>\n")
+            _MINIMAX_PLATFORM, name="minimax-inline", reasoning=InlineThink("<think>\n"), backend="minimax-inline"
         ),
         "openai-split": _OPENAI_SPLIT,
         "openai-append-think": dataclasses.replace(
@@ -180,7 +183,7 @@ DIALECTS: Mapping[str, Dialect] = MappingProxyType(
             sglang_reasoning_parser=None,
             sglang_tool_call_parser=None,
         ),
-        "nvidia": dataclasses.replace(_OPENAI_SPLIT, name="nvidia", model="minimaxai/minimax-m2.1"),
+        "nvidia": dataclasses.replace(_OPENAI_SPLIT, name="nvidia", model="minimaxai/minimax-m2.1", backend="nvidia"),
     }
 )
 
