@@ -173,6 +173,16 @@ def _repeated(fn: Callable[[], Any], times: int) -> Callable[[], Any]:
 # --- streaming -------------------------------------------------------------------------------------------------
 
 
+def stream_write_file(pieces: list[str]) -> Any:
+    """Our streaming parse of a ``write_file`` output, fed piece by piece (the stream and memory cases)."""
+    parser = StreamParser([WRITE_TOOL], in_reasoning=True)
+    feed = parser.feed
+    for piece in pieces:
+        feed(piece)
+    parser.close()
+    return parser.result
+
+
 def stream_cases(quick: bool, repeat: int, peer_reason: str | None) -> list[Row]:
     import sglang_peer
 
@@ -184,15 +194,7 @@ def stream_cases(quick: bool, repeat: int, peer_reason: str | None) -> list[Row]
         whole = parse_output(expected.text, [WRITE_TOOL], in_reasoning=True)
         check_parsed("ours, whole text", whole, expected)
 
-        def ours(pieces: list[str] = pieces) -> Any:
-            parser = StreamParser([WRITE_TOOL], in_reasoning=True)
-            feed = parser.feed
-            for piece in pieces:
-                feed(piece)
-            parser.close()
-            return parser.result
-
-        runners: dict[str, Callable[[], Any]] = {"ours": ours}
+        runners: dict[str, Callable[[], Any]] = {"ours": lambda pieces=pieces: stream_write_file(pieces)}
         if peer is not None and size <= SGLANG_STREAM_CAP:
             runners["sglang"] = lambda pieces=pieces: peer.stream(pieces)
 
@@ -249,15 +251,7 @@ def memory_case(quick: bool, peer_reason: str | None) -> list[Row]:
     expected = write_file(size)
     pieces = deltas(expected.text, 4)
 
-    def ours() -> Any:
-        parser = StreamParser([WRITE_TOOL], in_reasoning=True)
-        feed = parser.feed
-        for piece in pieces:
-            feed(piece)
-        parser.close()
-        return parser.result
-
-    peak, out = peak_bytes(ours)
+    peak, out = peak_bytes(lambda: stream_write_file(pieces))
     check_parsed("ours, streamed", out, expected)
     del out
     whole_peak, out = peak_bytes(lambda: parse_output(expected.text, [WRITE_TOOL], in_reasoning=True))
